@@ -1,0 +1,142 @@
+package dev.ferry.tcp.wire;
+
+import static dev.ferry.tcp.wire.NetworkOrder.mac;
+import static dev.ferry.tcp.wire.NetworkOrder.putMac;
+import static dev.ferry.tcp.wire.NetworkOrder.putU16;
+import static dev.ferry.tcp.wire.NetworkOrder.u16;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Flyweight over an Ethernet II header, with up to two VLAN tags skipped.
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +---------------------------------------------------------------+
+ * |                 destination MAC (48 bits)                     |
+ * +                               +-------------------------------+
+ * |                               |                               |
+ * +-------------------------------+                               +
+ * |                      source MAC (48 bits)                     |
+ * +-------------------------------+-------------------------------+
+ * |  ethertype, or a TPID:        | PCP |D|  VLAN id (12 bits)    |  &lt;- only when tagged
+ * |  0x8100 (802.1Q) or           +-------------------------------+
+ * |  0x88a8 (802.1ad outer tag)   |  next ethertype or TPID ...   |
+ * +-------------------------------+-------------------------------+
+ * </pre>
+ *
+ * An 802.1ad (QinQ) frame carries an outer 0x88a8 tag and then an inner 0x8100 tag; a frame with
+ * one tag of either TPID is accepted too. {@link #vlanId()} is the tag nearest the payload (the
+ * customer VLAN), {@link #outerVlanId()} the service tag of a double-tagged frame.
+ *
+ * <p>Contract: after {@link #wrap} returned {@link Malformed#NONE}, every accessor reads inside the
+ * wrapped range and none can fail. Not thread-safe; one instance per shard, re-wrapped per frame.
+ */
+public final class EthernetHeader {
+    public static final int DST_OFFSET = 0;
+    public static final int SRC_OFFSET = 6;
+    public static final int TYPE_OFFSET = 12;
+    /** Bytes of an untagged header. */
+    public static final int LENGTH = 14;
+    /** Bytes one VLAN tag adds (TPID + TCI). */
+    public static final int VLAN_TAG_LENGTH = 4;
+
+    public static final int TYPE_IPV4 = 0x0800;
+    public static final int TYPE_ARP = 0x0806;
+    public static final int TYPE_IPV6 = 0x86dd;
+    public static final int TPID_8021Q = 0x8100;
+    public static final int TPID_8021AD = 0x88a8;
+    /** {@link #vlanId()} of an untagged frame. */
+    public static final int NO_VLAN = -1;
+
+    private static final int VLAN_ID_MASK = 0x0fff;
+
+    private MemorySegment memory;
+    private long offset;
+    private int headerLength;
+    private int etherType;
+    private int vlanId;
+    private int outerVlanId;
+
+    /**
+     * Points this view at the frame in {@code memory} at {@code offset} with {@code length} bytes
+     * and checks that the header and its VLAN tags fit.
+     *
+     * @return {@link Malformed#NONE}, or {@link Malformed#ETHERNET_TRUNCATED}
+     */
+    public Malformed wrap(MemorySegment memory, long offset, int length) {
+        this.memory = memory;
+        this.offset = offset;
+        if (length < LENGTH) {
+            return Malformed.ETHERNET_TRUNCATED;
+        }
+        int type = u16(memory, offset + TYPE_OFFSET);
+        int at = LENGTH;
+        int inner = NO_VLAN;
+        int outer = NO_VLAN;
+        // At most two tags: an 802.1ad outer tag may carry an 802.1Q inner tag, nothing deeper.
+        for (int tags = 0; tags < 2 && (type == TPID_8021Q || type == TPID_8021AD); tags++) {
+            if (length < at + VLAN_TAG_LENGTH) {
+                return Malformed.ETHERNET_TRUNCATED;
+            }
+            outer = inner;
+            inner = u16(memory, offset + at) & VLAN_ID_MASK; // the TCI follows the TPID
+            type = u16(memory, offset + at + 2);
+            at += VLAN_TAG_LENGTH;
+        }
+        this.headerLength = at;
+        this.etherType = type;
+        this.vlanId = inner;
+        this.outerVlanId = outer;
+        return Malformed.NONE;
+    }
+
+    /** The destination MAC in the low 48 bits. */
+    public long dst() {
+        return mac(memory, offset + DST_OFFSET);
+    }
+
+    /** The source MAC in the low 48 bits. */
+    public long src() {
+        return mac(memory, offset + SRC_OFFSET);
+    }
+
+    /** The ethertype of the payload, after any VLAN tags. */
+    public int etherType() {
+        return etherType;
+    }
+
+    /** The VLAN id of the tag nearest the payload, or {@link #NO_VLAN}. */
+    public int vlanId() {
+        return vlanId;
+    }
+
+    /** The outer (service) VLAN id of a double-tagged frame, or {@link #NO_VLAN}. */
+    public int outerVlanId() {
+        return outerVlanId;
+    }
+
+    /** Bytes from the frame start to the payload: 14, 18 or 22. */
+    public int headerLength() {
+        return headerLength;
+    }
+
+    /**
+     * Writes a header with at most one 802.1Q tag (priority 0) and returns its length.
+     *
+     * @param vlanId {@link #NO_VLAN} for an untagged frame, else 0..4095
+     */
+    public static int write(MemorySegment memory, long offset, long dst, long src, int vlanId, int etherType) {
+        putMac(memory, offset + DST_OFFSET, dst);
+        putMac(memory, offset + SRC_OFFSET, src);
+        if (vlanId == NO_VLAN) {
+            putU16(memory, offset + TYPE_OFFSET, etherType);
+            return LENGTH;
+        }
+        putU16(memory, offset + TYPE_OFFSET, TPID_8021Q);
+        putU16(memory, offset + TYPE_OFFSET + 2, vlanId & VLAN_ID_MASK);
+        putU16(memory, offset + TYPE_OFFSET + 4, etherType);
+        return LENGTH + VLAN_TAG_LENGTH;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.ferry.tcp.wire;
+
+import static dev.ferry.tcp.wire.NetworkOrder.putU16;
+import static dev.ferry.tcp.wire.NetworkOrder.putU32;
+import static dev.ferry.tcp.wire.NetworkOrder.putU8;
+import static dev.ferry.tcp.wire.NetworkOrder.u16;
+import static dev.ferry.tcp.wire.NetworkOrder.u32;
+import static dev.ferry.tcp.wire.NetworkOrder.u8;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Flyweight over an IPv4 header (RFC 791). Options are skipped, not interpreted.
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-------+-------+-----------+---+-------------------------------+
+ * |version|  IHL  |   DSCP    |ECN|         total length          |
+ * +-------+-------+-----------+---+-+-+-+-------------------------+
+ * |        identification         |0|D|M|     fragment offset     |
+ * |                               | |F|F|                         |
+ * +---------------+---------------+-+-+-+-------------------------+
+ * |      TTL      |   protocol    |        header checksum        |
+ * +---------------+---------------+-------------------------------+
+ * |                        source address                         |
+ * +---------------------------------------------------------------+
+ * |                     destination address                       |
+ * +---------------------------------------------------------------+
+ * |              options (IHL - 5 words), skipped                 |
+ * +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p>Contract: after {@link #wrap} returned {@link Malformed#NONE}, the header (with options) and
+ * {@link #totalLength()} bytes lie inside the wrapped range and no accessor can fail. The checksum
+ * and the fragment fields are not judged here: that is {@link FrameParser}'s policy.
+ */
+public final class Ipv4Header {
+    public static final int VERSION_IHL_OFFSET = 0;
+    public static final int TOS_OFFSET = 1;
+    public static final int TOTAL_LENGTH_OFFSET = 2;
+    public static final int IDENTIFICATION_OFFSET = 4;
+    public static final int FLAGS_FRAGMENT_OFFSET = 6;
+    public static final int TTL_OFFSET = 8;
+    public static final int PROTOCOL_OFFSET = 9;
+    public static final int CHECKSUM_OFFSET = 10;
+    public static final int SRC_OFFSET = 12;
+    public static final int DST_OFFSET = 16;
+    /** Bytes of a header without options. */
+    public static final int MIN_LENGTH = 20;
+
+    public static final int PROTOCOL_TCP = 6;
+    /** Don't Fragment, in the 16-bit flags/fragment-offset word. */
+    public static final int FLAG_DF = 0x4000;
+    /** More Fragments. */
+    public static final int FLAG_MF = 0x2000;
+
+    private static final int FRAGMENT_OFFSET_MASK = 0x1fff;
+
+    private MemorySegment memory;
+    private long offset;
+
+    /**
+     * Points this view at an IPv4 header with {@code available} bytes behind its start (the rest of
+     * the frame, which may include Ethernet padding past the IP total length).
+     *
+     * @return {@link Malformed#NONE}, {@link Malformed#IP_TRUNCATED}, {@link
+     *     Malformed#BAD_IP_VERSION}, {@link Malformed#BAD_IHL} or {@link
+     *     Malformed#IP_LENGTH_BEYOND_FRAME}
+     */
+    public Malformed wrap(MemorySegment memory, long offset, int available) {
+        this.memory = memory;
+        this.offset = offset;
+        if (available < MIN_LENGTH) {
+            return Malformed.IP_TRUNCATED;
+        }
+        int versionIhl = u8(memory, offset + VERSION_IHL_OFFSET);
+        if (versionIhl >>> 4 != 4) {
+            return Malformed.BAD_IP_VERSION;
+        }
+        int total = totalLength();
+        if (total > available) {
+            return Malformed.IP_LENGTH_BEYOND_FRAME;
+        }
+        int headerLength = (versionIhl & 0x0f) * 4;
+        if (headerLength < MIN_LENGTH || headerLength > total) {
+            return Malformed.BAD_IHL;
+        }
+        return Malformed.NONE;
+    }
+
+    /** Header bytes including options: IHL * 4. */
+    public int headerLength() {
+        return (u8(memory, offset + VERSION_IHL_OFFSET) & 0x0f) * 4;
+    }
+
+    /** DSCP and ECN: the second byte. */
+    public int tos() {
+        return u8(memory, offset + TOS_OFFSET);
+    }
+
+    /** The ECN codepoint (RFC 3168): 0 not ECT, 1 ECT(1), 2 ECT(0), 3 CE. */
+    public int ecn() {
+        return tos() & 0x3;
+    }
+
+    /** Header plus payload bytes, as the sender declared them. */
+    public int totalLength() {
+        return u16(memory, offset + TOTAL_LENGTH_OFFSET);
+    }
+
+    public int identification() {
+        return u16(memory, offset + IDENTIFICATION_OFFSET);
+    }
+
+    public boolean dontFragment() {
+        return (u16(memory, offset + FLAGS_FRAGMENT_OFFSET) & FLAG_DF) != 0;
+    }
+
+    /** True for any piece of a fragmented datagram: MF set or a non-zero fragment offset. */
+    public boolean isFragment() {
+        return (u16(memory, offset + FLAGS_FRAGMENT_OFFSET) & (FLAG_MF | FRAGMENT_OFFSET_MASK)) != 0;
+    }
+
+    public int ttl() {
+        return u8(memory, offset + TTL_OFFSET);
+    }
+
+    public int protocol() {
+        return u8(memory, offset + PROTOCOL_OFFSET);
+    }
+
+    public int checksum() {
+        return u16(memory, offset + CHECKSUM_OFFSET);
+    }
+
+    /** The source address as a big-endian int (10.0.0.1 is 0x0a000001). */
+    public int src() {
+        return u32(memory, offset + SRC_OFFSET);
+    }
+
+    public int dst() {
+        return u32(memory, offset + DST_OFFSET);
+    }
+
+    /** True when the header checksum (over the options too) verifies. */
+    public boolean checksumValid() {
+        return Checksum.fold(Checksum.add(memory, offset, headerLength(), 0)) == 0xffff;
+    }
+
+    /**
+     * Writes a 20-byte header with DF set and fragment offset 0, checksum left 0 (see {@link
+     * #writeChecksum}), and returns {@link #MIN_LENGTH}. With DF set the identification may be 0
+     * (RFC 6864 section 4.1: it only serves reassembly, which DF rules out).
+     */
+    public static int write(
+            MemorySegment memory,
+            long offset,
+            int tos,
+            int totalLength,
+            int identification,
+            int ttl,
+            int protocol,
+            int src,
+            int dst) {
+        putU8(memory, offset + VERSION_IHL_OFFSET, 0x45);
+        putU8(memory, offset + TOS_OFFSET, tos);
+        putU16(memory, offset + TOTAL_LENGTH_OFFSET, totalLength);
+        putU16(memory, offset + IDENTIFICATION_OFFSET, identification);
+        putU16(memory, offset + FLAGS_FRAGMENT_OFFSET, FLAG_DF);
+        putU8(memory, offset + TTL_OFFSET, ttl);
+        putU8(memory, offset + PROTOCOL_OFFSET, protocol);
+        putU16(memory, offset + CHECKSUM_OFFSET, 0);
+        putU32(memory, offset + SRC_OFFSET, src);
+        putU32(memory, offset + DST_OFFSET, dst);
+        return MIN_LENGTH;
+    }
+
+    /** Computes and stores the header checksum of the option-less header at {@code offset}. */
+    public static void writeChecksum(MemorySegment memory, long offset) {
+        putU16(memory, offset + CHECKSUM_OFFSET, 0);
+        putU16(memory, offset + CHECKSUM_OFFSET, Checksum.finish(Checksum.add(memory, offset, MIN_LENGTH, 0)));
+    }
+}

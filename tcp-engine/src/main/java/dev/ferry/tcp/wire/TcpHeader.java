@@ -1,0 +1,150 @@
+package dev.ferry.tcp.wire;
+
+import static dev.ferry.tcp.wire.NetworkOrder.putU16;
+import static dev.ferry.tcp.wire.NetworkOrder.putU32;
+import static dev.ferry.tcp.wire.NetworkOrder.putU8;
+import static dev.ferry.tcp.wire.NetworkOrder.u16;
+import static dev.ferry.tcp.wire.NetworkOrder.u32;
+import static dev.ferry.tcp.wire.NetworkOrder.u8;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Flyweight over a TCP header (RFC 9293 section 3.1; ECE and CWR from RFC 3168).
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-------------------------------+-------------------------------+
+ * |          source port          |       destination port        |
+ * +-------------------------------+-------------------------------+
+ * |                        sequence number                        |
+ * +---------------------------------------------------------------+
+ * |                     acknowledgment number                     |
+ * +-------+-------+-+-+-+-+-+-+-+-+-------------------------------+
+ * | data  |reser- |C|E|U|A|P|R|S|F|                               |
+ * | offset| ved   |W|C|R|C|S|S|Y|I|            window             |
+ * |(words)|       |R|E|G|K|H|T|N|N|                               |
+ * +-------+-------+-+-+-+-+-+-+-+-+-------------------------------+
+ * |           checksum            |        urgent pointer         |
+ * +-------------------------------+-------------------------------+
+ * |          options (data offset - 5 words), see TcpOptions      |
+ * +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p>Contract: after {@link #wrap} returned {@link Malformed#NONE}, the header including its
+ * options lies inside the wrapped segment and no accessor can fail.
+ */
+public final class TcpHeader {
+    public static final int SRC_PORT_OFFSET = 0;
+    public static final int DST_PORT_OFFSET = 2;
+    public static final int SEQ_OFFSET = 4;
+    public static final int ACK_OFFSET = 8;
+    public static final int DATA_OFFSET_OFFSET = 12;
+    public static final int FLAGS_OFFSET = 13;
+    public static final int WINDOW_OFFSET = 14;
+    public static final int CHECKSUM_OFFSET = 16;
+    public static final int URGENT_OFFSET = 18;
+    public static final int OPTIONS_OFFSET = 20;
+    /** Bytes of a header without options. */
+    public static final int MIN_LENGTH = 20;
+    /** Bytes of a header with the most options (data offset 15). */
+    public static final int MAX_LENGTH = 60;
+
+    private MemorySegment memory;
+    private long offset;
+
+    /**
+     * Points this view at a TCP segment of {@code segmentLength} bytes (header and payload).
+     *
+     * @return {@link Malformed#NONE}, {@link Malformed#TCP_TRUNCATED} or {@link
+     *     Malformed#BAD_TCP_DATA_OFFSET}
+     */
+    public Malformed wrap(MemorySegment memory, long offset, int segmentLength) {
+        this.memory = memory;
+        this.offset = offset;
+        if (segmentLength < MIN_LENGTH) {
+            return Malformed.TCP_TRUNCATED;
+        }
+        int headerLength = headerLength();
+        if (headerLength < MIN_LENGTH || headerLength > segmentLength) {
+            return Malformed.BAD_TCP_DATA_OFFSET;
+        }
+        return Malformed.NONE;
+    }
+
+    public int srcPort() {
+        return u16(memory, offset + SRC_PORT_OFFSET);
+    }
+
+    public int dstPort() {
+        return u16(memory, offset + DST_PORT_OFFSET);
+    }
+
+    public int seq() {
+        return u32(memory, offset + SEQ_OFFSET);
+    }
+
+    public int ack() {
+        return u32(memory, offset + ACK_OFFSET);
+    }
+
+    /** Header bytes including options: data offset * 4. */
+    public int headerLength() {
+        return (u8(memory, offset + DATA_OFFSET_OFFSET) >>> 4) * 4;
+    }
+
+    /** The eight flag bits, {@link TcpFlags} constants. */
+    public int flags() {
+        return u8(memory, offset + FLAGS_OFFSET);
+    }
+
+    /** The window field as sent, before any window scaling. */
+    public int window() {
+        return u16(memory, offset + WINDOW_OFFSET);
+    }
+
+    public int checksum() {
+        return u16(memory, offset + CHECKSUM_OFFSET);
+    }
+
+    public int urgentPointer() {
+        return u16(memory, offset + URGENT_OFFSET);
+    }
+
+    /** Absolute offset of the first option byte in the wrapped memory. */
+    public long optionsOffset() {
+        return offset + OPTIONS_OFFSET;
+    }
+
+    /** Option bytes (padding included). */
+    public int optionsLength() {
+        return headerLength() - MIN_LENGTH;
+    }
+
+    /**
+     * Writes the fixed header with the checksum left 0 (see {@link FrameBuilder}); the options, if
+     * any, follow at {@link #OPTIONS_OFFSET} and {@code headerLength} must count them.
+     */
+    public static void write(
+            MemorySegment memory,
+            long offset,
+            int srcPort,
+            int dstPort,
+            int seq,
+            int ack,
+            int headerLength,
+            int flags,
+            int window,
+            int urgentPointer) {
+        putU16(memory, offset + SRC_PORT_OFFSET, srcPort);
+        putU16(memory, offset + DST_PORT_OFFSET, dstPort);
+        putU32(memory, offset + SEQ_OFFSET, seq);
+        putU32(memory, offset + ACK_OFFSET, ack);
+        putU8(memory, offset + DATA_OFFSET_OFFSET, (headerLength / 4) << 4);
+        putU8(memory, offset + FLAGS_OFFSET, flags);
+        putU16(memory, offset + WINDOW_OFFSET, window);
+        putU16(memory, offset + CHECKSUM_OFFSET, 0);
+        putU16(memory, offset + URGENT_OFFSET, urgentPointer);
+    }
+}
