@@ -259,8 +259,7 @@ public final class TcpOptions {
 
     /** Bytes {@link #write} will produce: a multiple of 4, at most {@link #MAX_LENGTH}. */
     public int encodedLength() {
-        int blocks = sackBlocksThatFit();
-        return paddedLayoutFits() ? paddedLength(blocks) : compactLength(blocks);
+        return paddedLayout() ? paddedLength(paddedBlocks()) : compactLength(compactBlocks());
     }
 
     /**
@@ -268,14 +267,7 @@ public final class TcpOptions {
      * options, first ones first (RFC 2018 section 4: the first block reports the latest data).
      */
     public int sackBlocksThatFit() {
-        if (paddedLayoutFits()) {
-            return sackBlockCount;
-        }
-        int blocks = sackBlockCount;
-        while (blocks > 0 && compactLength(blocks) > MAX_LENGTH) {
-            blocks--;
-        }
-        return blocks;
+        return paddedLayout() ? paddedBlocks() : compactBlocks();
     }
 
     /**
@@ -290,12 +282,12 @@ public final class TcpOptions {
      * SACK                     NOP, NOP, kind 5, len 2+8n, blocks
      * </pre>
      *
-     * When that does not fit in 40 bytes with every SACK block (only unusual combinations, such as
-     * MSS, timestamps and three SACK blocks together), the options are packed back to back with
-     * NOPs at the end, so that whatever {@link #parse} accepted can be written again.
+     * When packing the options back to back (NOPs only at the end) would carry more SACK blocks —
+     * only in unusual combinations, such as MSS, timestamps and three SACK blocks together — they
+     * are packed, so that whatever {@link #parse} accepted can be written again.
      */
     public int write(MemorySegment memory, long offset) {
-        return paddedLayoutFits() ? writePadded(memory, offset) : writeCompact(memory, offset);
+        return paddedLayout() ? writePadded(memory, offset) : writeCompact(memory, offset);
     }
 
     private int writePadded(MemorySegment memory, long offset) {
@@ -319,9 +311,10 @@ public final class TcpOptions {
             putU8(memory, at, KIND_NOP);
             at = putWindowScale(memory, at + 1);
         }
-        if (sackBlockCount > 0) {
+        int blocks = paddedBlocks();
+        if (blocks > 0) {
             putU16(memory, at, (KIND_NOP << 8) | KIND_NOP);
-            at = putSack(memory, at + 2, sackBlockCount);
+            at = putSack(memory, at + 2, blocks);
         }
         return (int) (at - offset);
     }
@@ -341,7 +334,7 @@ public final class TcpOptions {
         if (windowScale != ABSENT) {
             at = putWindowScale(memory, at);
         }
-        int blocks = sackBlocksThatFit();
+        int blocks = compactBlocks();
         if (blocks > 0) {
             at = putSack(memory, at, blocks);
         }
@@ -380,8 +373,24 @@ public final class TcpOptions {
         return block;
     }
 
-    private boolean paddedLayoutFits() {
-        return paddedLength(sackBlockCount) <= MAX_LENGTH;
+    private boolean paddedLayout() {
+        return paddedBlocks() >= compactBlocks();
+    }
+
+    private int paddedBlocks() {
+        int blocks = sackBlockCount;
+        while (blocks > 0 && paddedLength(blocks) > MAX_LENGTH) {
+            blocks--;
+        }
+        return blocks;
+    }
+
+    private int compactBlocks() {
+        int blocks = sackBlockCount;
+        while (blocks > 0 && compactLength(blocks) > MAX_LENGTH) {
+            blocks--;
+        }
+        return blocks;
     }
 
     private int paddedLength(int blocks) {
