@@ -351,11 +351,14 @@ public record TcpSegment(
     }
 
     private static InetAddress address(boolean ipv6, long hi, long lo) {
-        ByteBuffer bytes = ipv6
-                ? ByteBuffer.allocate(16).putLong(hi).putLong(lo)
-                : ByteBuffer.allocate(4).putInt((int) lo);
         try {
-            return InetAddress.getByAddress(bytes.array());
+            if (ipv6) {
+                // Inet6Address directly: InetAddress.getByAddress would turn ::ffff:a.b.c.d into IPv4.
+                return Inet6Address.getByAddress(
+                        null, ByteBuffer.allocate(16).putLong(hi).putLong(lo).array(), -1);
+            }
+            return InetAddress.getByAddress(
+                    ByteBuffer.allocate(4).putInt((int) lo).array());
         } catch (UnknownHostException impossible) {
             throw new AssertionError(impossible); // only thrown for lengths other than 4 and 16
         }

@@ -91,4 +91,22 @@ class TcpSegmentTest {
         assertThatThrownBy(() -> TcpSegment.of("10.0.0.1", 1, "10.0.0.2", 2).withWindow(-1))
                 .hasMessageContaining("window");
     }
+
+    @Test
+    void anIpv4MappedAddressInsideIpv6StaysIpv6() {
+        TcpSegment segment = TcpSegment.of("::1", 1, "::2", 2);
+        byte[] frame = segment.toFrame();
+        // Rewrite the source to ::ffff:10.0.0.1 and repair the TCP checksum with RFC 1624.
+        MemorySegment m = MemorySegment.ofArray(frame);
+        int tcpChecksumAt = 14 + 40 + 16;
+        int checksum = NetworkOrder.u16(m, tcpChecksumAt);
+        checksum = Checksum.update32(checksum, NetworkOrder.u32(m, 14 + 8 + 8), 0x0000ffff);
+        checksum = Checksum.update32(checksum, NetworkOrder.u32(m, 14 + 8 + 12), 0x0a000001);
+        NetworkOrder.putU32(m, 14 + 8 + 8, 0x0000ffff);
+        NetworkOrder.putU32(m, 14 + 8 + 12, 0x0a000001);
+        NetworkOrder.putU16(m, tcpChecksumAt, checksum);
+        TcpSegment parsed = TcpSegment.parse(frame);
+        assertThat(parsed.ipv6()).isTrue();
+        assertThat(TcpSegment.parse(parsed.toFrame())).isEqualTo(parsed);
+    }
 }
