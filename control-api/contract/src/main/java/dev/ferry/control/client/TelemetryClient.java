@@ -230,16 +230,6 @@ public final class TelemetryClient implements AutoCloseable {
         @Override
         public void beforeStart(ClientCallStreamObserver<TelemetryBatch> requestStream) {
             requestStream.setOnReadyHandler(TelemetryClient.this::requestDrain);
-            synchronized (lock) {
-                if (closed || generation != streamGeneration) {
-                    requestStream.cancel("superseded", null);
-                    return;
-                }
-                call = requestStream;
-                // The identity goes first, in an event-free batch that needs no credit.
-                requestStream.onNext(
-                        TelemetryBatch.newBuilder().setSidecar(identity).build());
-            }
         }
 
         @Override
