@@ -30,7 +30,7 @@ import java.lang.foreign.MemorySegment;
  *
  * Other kinds are skipped by their length. A length byte that is missing, below 2, runs past the
  * option space, or is wrong for a known kind is {@link Malformed#BAD_OPTION_LENGTH}: such a segment
- * cannot be read reliably, and RFC 9293 section 3.1 asks only that it never crash us.
+ * cannot be read reliably (RFC 9293 section 3.2, MUST-7: handle illegal lengths without crashing).
  *
  * <p>Values are reported as sent (a window scale above 14 is the receiver's business, RFC 7323
  * section 2.3).
@@ -153,7 +153,7 @@ public final class TcpOptions {
                 tsEcr = u32(memory, at + 6);
             }
             default -> {
-                // Unknown kinds are skipped by their length (RFC 9293 section 3.2).
+                // Unknown kinds are skipped by their length (RFC 9293 section 3.2, MUST-6).
             }
         }
         return true;
