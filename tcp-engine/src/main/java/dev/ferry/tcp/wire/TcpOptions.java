@@ -51,6 +51,12 @@ public final class TcpOptions {
     /** {@link #mss()} and {@link #windowScale()} when the option was absent. */
     public static final int ABSENT = -1;
 
+    /** NOP, NOP, kind 8, length 10: how a timestamps-only option list starts. */
+    private static final int ALIGNED_TIMESTAMPS_PREFIX =
+            (KIND_NOP << 24) | (KIND_NOP << 16) | (KIND_TIMESTAMPS << 8) | 10;
+
+    private static final int ALIGNED_TIMESTAMPS_LENGTH = 12;
+
     private int mss = ABSENT;
     private int windowScale = ABSENT;
     private boolean sackPermitted;
@@ -97,6 +103,14 @@ public final class TcpOptions {
      */
     public Malformed parse(MemorySegment memory, long offset, int length) {
         clear();
+        if (length == ALIGNED_TIMESTAMPS_LENGTH && u32(memory, offset) == ALIGNED_TIMESTAMPS_PREFIX) {
+            // Nearly every segment after the handshake carries exactly NOP, NOP, timestamps (RFC
+            // 7323 appendix A recommends this layout so receivers can take this shortcut).
+            timestamps = true;
+            tsVal = u32(memory, offset + 4);
+            tsEcr = u32(memory, offset + 8);
+            return Malformed.NONE;
+        }
         int at = 0;
         while (at < length) {
             int kind = u8(memory, offset + at);
