@@ -225,11 +225,16 @@ class TimingWheelModelTest {
         }
 
         void checkAgreement() {
-            assertThat(wheel.size()).as("size").isEqualTo(model.size());
+            // Plain comparisons: this runs for every id after every step.
+            if (wheel.size() != model.size()) {
+                fail("size %d, model %d", wheel.size(), model.size());
+            }
             for (int id = 0; id < ids; id++) {
-                assertThat(wheel.armed(id)).as("armed(%d)", id).isEqualTo(model.armed[id]);
-                if (model.armed[id]) {
-                    assertThat(wheel.deadlineNs(id)).as("deadlineNs(%d)", id).isEqualTo(model.deadlineNs[id]);
+                if (wheel.armed(id) != model.armed[id]) {
+                    fail("armed(%d) is %s", id, wheel.armed(id));
+                }
+                if (model.armed[id] && wheel.deadlineNs(id) != model.deadlineNs[id]) {
+                    fail("deadlineNs(%d) is %d, armed for %d", id, wheel.deadlineNs(id), model.deadlineNs[id]);
                 }
             }
         }
