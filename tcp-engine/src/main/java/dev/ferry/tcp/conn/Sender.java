@@ -145,20 +145,25 @@ final class Sender {
             return TX_FULL;
         }
         afterDataSent(c, length, fin, flight, nowNs);
+        if (length < segmentSize) {
+            c.sndSmall = c.sndNxt; // Minshall: the end of the last small segment
+        }
         return SENT;
     }
 
     /**
      * Nagle (RFC 9293 3.7.4) and sender-side silly-window avoidance (3.8.6.2.1): full segments
-     * always go; the last small piece goes when nothing is in flight (or Nagle is off, or we are
-     * closing); a window-limited piece goes when it is at least half the largest window seen.
+     * always go; the last small piece goes unless another small segment is still unacknowledged
+     * (Minshall's refinement, as in Linux: a 3000-byte response is not held for an ACK), or
+     * always when Nagle is off or we are closing; a piece cut short by the window goes when it is
+     * at least half the largest window the peer offered.
      */
     private static boolean worthSending(TcpConnection c, int length, int unsent, int segmentSize, int flight) {
         if (length >= segmentSize || c.has(F_FORCE_SEND)) {
             return true;
         }
         if (length == unsent) {
-            return flight == 0 || c.has(F_NO_DELAY) || c.has(F_FIN_QUEUED);
+            return flight == 0 || c.has(F_NO_DELAY) || c.has(F_FIN_QUEUED) || !Seq.gt(c.sndSmall, c.sndUna);
         }
         return length >= c.maxSndWnd / 2;
     }

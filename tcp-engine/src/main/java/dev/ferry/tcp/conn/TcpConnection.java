@@ -95,6 +95,7 @@ public final class TcpConnection implements Stream {
     int sndWl2;
     int maxSndWnd;
     int finSeq;
+    int sndSmall;
     int peerMss;
     int ourMss;
     byte sndScale;
@@ -150,6 +151,7 @@ public final class TcpConnection implements Stream {
         this.sndUna = iss;
         this.sndNxt = iss;
         this.sndMax = iss;
+        this.sndSmall = iss;
         this.state = TcpState.CLOSED;
         if (config.noDelay()) {
             flags |= F_NO_DELAY;

@@ -155,10 +155,11 @@ final class Fixture implements ConnectionHost {
         now = target;
     }
 
-    /** Runs the flushes the connection requested. */
+    /** Runs the flushes the connection requested: one turn (a request made during it waits). */
     void runOutput() {
-        while (!outputRequests.isEmpty()) {
-            TcpConnection c = outputRequests.removeFirst();
+        List<TcpConnection> turn = new ArrayList<>(outputRequests);
+        outputRequests.clear();
+        for (TcpConnection c : turn) {
             c.flush(now);
         }
     }
