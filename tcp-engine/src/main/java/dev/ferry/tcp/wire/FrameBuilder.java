@@ -23,8 +23,10 @@ import java.lang.foreign.MemorySegment;
  * virtio_net_hdr asking for NEEDS_CSUM (the device adds the TCP header and payload).
  *
  * <p>IPv4 frames go out with DF set, identification 0 (RFC 6864 section 4.1 allows it for atomic
- * datagrams) and no options. The builder remembers the layout of the frame it wrote last, so
- * complete a frame before writing the next. Allocates nothing; confined to one shard thread.
+ * datagrams) and no options. The caller keeps the IP datagram within 65,535 bytes (headers plus
+ * payload; a GSO super-frame included) and leaves room for {@link #maxHeaderLength()} header bytes.
+ * The builder remembers the layout of the frame it wrote last, so complete a frame before writing
+ * the next. Allocates nothing; confined to one shard thread.
  */
 public final class FrameBuilder {
     private long frameOffset = -1;
@@ -145,6 +147,11 @@ public final class FrameBuilder {
     /** Length of the last frame: headers plus payload. */
     public int frameLength() {
         return frameLength;
+    }
+
+    /** The most header bytes {@link #writeHeaders} writes: Ethernet with a tag, IPv6, TCP with 40 option bytes. */
+    public static int maxHeaderLength() {
+        return EthernetHeader.LENGTH + EthernetHeader.VLAN_TAG_LENGTH + Ipv6Header.LENGTH + TcpHeader.MAX_LENGTH;
     }
 
     /** Ethernet broadcast, the destination of an ARP request. */

@@ -36,11 +36,11 @@ public enum Malformed {
     TCP_TRUNCATED,
     /** TCP data offset below 5 words or beyond the segment. */
     BAD_TCP_DATA_OFFSET,
-    /** The TCP checksum does not verify (RFC 9293 section 3.1: such segments are discarded). */
+    /** The TCP checksum does not verify (RFC 9293 section 3.1, MUST-3: receivers check it). */
     BAD_TCP_CHECKSUM,
     /**
      * A TCP option whose length byte is missing, below 2, runs past the header, or is wrong for
-     * the option's kind (RFC 9293 section 3.1 asks for robustness against illegal lengths).
+     * the option's kind (RFC 9293 section 3.2, MUST-7).
      */
     BAD_OPTION_LENGTH;
 

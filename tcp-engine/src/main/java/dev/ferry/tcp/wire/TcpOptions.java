@@ -30,7 +30,7 @@ import java.lang.foreign.MemorySegment;
  *
  * Other kinds are skipped by their length. A length byte that is missing, below 2, runs past the
  * option space, or is wrong for a known kind is {@link Malformed#BAD_OPTION_LENGTH}: such a segment
- * cannot be read reliably, and RFC 9293 section 3.1 asks only that it never crash us.
+ * cannot be read reliably (RFC 9293 section 3.2, MUST-7: handle illegal lengths without crashing).
  *
  * <p>Values are reported as sent (a window scale above 14 is the receiver's business, RFC 7323
  * section 2.3).
@@ -50,6 +50,12 @@ public final class TcpOptions {
     public static final int MAX_SACK_BLOCKS = 4;
     /** {@link #mss()} and {@link #windowScale()} when the option was absent. */
     public static final int ABSENT = -1;
+
+    /** NOP, NOP, kind 8, length 10: how a timestamps-only option list starts. */
+    private static final int ALIGNED_TIMESTAMPS_PREFIX =
+            (KIND_NOP << 24) | (KIND_NOP << 16) | (KIND_TIMESTAMPS << 8) | 10;
+
+    private static final int ALIGNED_TIMESTAMPS_LENGTH = 12;
 
     private int mss = ABSENT;
     private int windowScale = ABSENT;
@@ -97,6 +103,14 @@ public final class TcpOptions {
      */
     public Malformed parse(MemorySegment memory, long offset, int length) {
         clear();
+        if (length == ALIGNED_TIMESTAMPS_LENGTH && u32(memory, offset) == ALIGNED_TIMESTAMPS_PREFIX) {
+            // Nearly every segment after the handshake carries exactly NOP, NOP, timestamps (RFC
+            // 7323 appendix A recommends this layout so receivers can take this shortcut).
+            timestamps = true;
+            tsVal = u32(memory, offset + 4);
+            tsEcr = u32(memory, offset + 8);
+            return Malformed.NONE;
+        }
         int at = 0;
         while (at < length) {
             int kind = u8(memory, offset + at);
@@ -153,7 +167,7 @@ public final class TcpOptions {
                 tsEcr = u32(memory, at + 6);
             }
             default -> {
-                // Unknown kinds are skipped by their length (RFC 9293 section 3.2).
+                // Unknown kinds are skipped by their length (RFC 9293 section 3.2, MUST-6).
             }
         }
         return true;

@@ -310,12 +310,7 @@ public record TcpSegment(
      */
     public byte[] toFrame(SegmentSpec details, boolean offloaded) {
         fill(details);
-        byte[] frame = new byte
-                [EthernetHeader.LENGTH
-                        + EthernetHeader.VLAN_TAG_LENGTH
-                        + Ipv6Header.LENGTH
-                        + TcpHeader.MAX_LENGTH
-                        + payload.length];
+        byte[] frame = new byte[FrameBuilder.maxHeaderLength() + payload.length];
         MemorySegment memory = MemorySegment.ofArray(frame);
         FrameBuilder builder = new FrameBuilder();
         int headers = builder.writeHeaders(memory, 0, details);

@@ -110,4 +110,20 @@ class TcpOptionsTest {
         o.addSackBlock(1, 2);
         assertThat(o).hasToString("<mss 1460,sackOK,TS val 4294967295 ecr 0,wscale 7,sack 1 {1:2}>");
     }
+
+    @Test
+    void theTimestampsOnlyShortcutMatchesTheGeneralWalk() {
+        TcpOptions aligned = new TcpOptions();
+        int length = new TcpOptions().timestamps(0xdeadbeef, 7).write(buffer, 0);
+        assertThat(length).isEqualTo(12);
+        assertThat(aligned.parse(buffer, 0, 12)).isEqualTo(Malformed.NONE);
+        // The same option list padded differently (TS, then NOP NOP) takes the general walk.
+        MemorySegment other = MemorySegment.ofArray(HexFormat.of().parseHex("080adeadbeef000000070101"));
+        TcpOptions general = new TcpOptions();
+        assertThat(general.parse(other, 0, 12)).isEqualTo(Malformed.NONE);
+        assertThat(aligned).hasToString(general.toString()).hasToString("<TS val 3735928559 ecr 7>");
+        // A shortcut must not hide a malformed list: NOP NOP TS is only taken when it is all there is.
+        MemorySegment longer = MemorySegment.ofArray(HexFormat.of().parseHex("0101080a0000000100000002" + "0201"));
+        assertThat(new TcpOptions().parse(longer, 0, 14)).isEqualTo(Malformed.BAD_OPTION_LENGTH);
+    }
 }

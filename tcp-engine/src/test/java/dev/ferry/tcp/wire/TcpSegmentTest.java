@@ -109,4 +109,19 @@ class TcpSegmentTest {
         assertThat(parsed.ipv6()).isTrue();
         assertThat(TcpSegment.parse(parsed.toFrame())).isEqualTo(parsed);
     }
+
+    @Test
+    void superFramesFarLongerThanTheMtuAreValid() {
+        // veth hands GSO super-frames of up to 64 KB to the ring, checksum partial: the IP length
+        // fields decide, not the MTU.
+        byte[] payload = new byte[65_535 - 20 - 32];
+        java.util.Arrays.fill(payload, (byte) 7);
+        TcpSegment big = TcpSegment.ack("10.0.0.1", 1, "10.0.0.2", 2, 3, 4)
+                .withTimestamps(1, 2)
+                .withPayload(payload);
+        byte[] offloaded = big.toFrame(big.spec(), true);
+        assertThat(offloaded).hasSize(14 + 65_535);
+        assertThat(TcpSegment.parse(offloaded, RxChecksum.PARTIAL)).isEqualTo(big);
+        assertThat(TcpSegment.parse(big.toFrame())).isEqualTo(big);
+    }
 }

@@ -1,0 +1,352 @@
+package dev.ferry.tcp.conn;
+
+import static dev.ferry.tcp.conn.TcpConnection.F_ACK_NOW;
+import static dev.ferry.tcp.conn.TcpConnection.F_FIN_QUEUED;
+import static dev.ferry.tcp.conn.TcpConnection.F_FORCE_SEND;
+import static dev.ferry.tcp.conn.TcpConnection.F_NO_DELAY;
+import static dev.ferry.tcp.conn.TcpConnection.F_OUTPUT_REQUESTED;
+import static dev.ferry.tcp.conn.TcpConnection.F_SACK;
+import static dev.ferry.tcp.conn.TcpConnection.F_TIMESTAMPS;
+import static dev.ferry.tcp.conn.TcpConnection.F_WINDOW_SCALING;
+import static dev.ferry.tcp.conn.TcpConnection.LIMIT_CONGESTION;
+import static dev.ferry.tcp.conn.TcpConnection.LIMIT_NONE;
+import static dev.ferry.tcp.conn.TcpConnection.LIMIT_PEER_WINDOW;
+import static dev.ferry.tcp.conn.TcpConnection.NONE;
+
+import dev.ferry.tcp.api.CloseReason;
+import dev.ferry.tcp.seq.Seq;
+
+/**
+ * Everything a connection transmits: SYN and SYN-ACK, data under the send and congestion windows
+ * with Nagle and sender-side silly-window avoidance (RFC 9293 3.7.4, 3.8.6.2.1), retransmissions,
+ * ACKs with SACK blocks, window and keepalive probes, and resets. Also the window we advertise,
+ * with receiver-side silly-window avoidance (3.8.6.2.2).
+ */
+final class Sender {
+    /** Outcomes of one attempt to send the next data segment. */
+    private static final int SENT = 1;
+
+    private static final int NOTHING_TO_SEND = 0;
+    private static final int TX_FULL = -1;
+    private static final int HELD_BACK = -2;
+    private static final int WINDOW_LIMITED = -3;
+
+    private Sender() {}
+
+    static void output(TcpConnection c, long nowNs) {
+        switch (c.state) {
+            case SYN_SENT, SYN_RECEIVED -> handshakeOutput(c, nowNs); // our SYN until it is acknowledged
+            case ESTABLISHED, FIN_WAIT_1, CLOSE_WAIT, CLOSING, LAST_ACK -> {
+                dataOutput(c, nowNs); // data and our FIN may be queued or outstanding
+                ackIfOwed(c, nowNs);
+            }
+            case FIN_WAIT_2, TIME_WAIT -> ackIfOwed(c, nowNs); // all we sent is acknowledged
+            case CLOSED, LISTEN -> {} // nothing leaves a closed connection
+        }
+    }
+
+    /** Payload bytes per segment: the negotiated MSS less the options every segment carries. */
+    static int dataMss(TcpConnection c) {
+        return Math.max(1, c.effectiveMss() - (c.has(F_TIMESTAMPS) ? 12 : 0));
+    }
+
+    private static void handshakeOutput(TcpConnection c, long nowNs) {
+        if (c.sndNxt == c.iss && !sendSyn(c, nowNs)) {
+            return;
+        }
+        if (c.state == TcpState.SYN_RECEIVED) {
+            ackIfOwed(c, nowNs);
+        }
+    }
+
+    private static boolean sendSyn(TcpConnection c, long nowNs) {
+        boolean synAck = c.state == TcpState.SYN_RECEIVED;
+        int window = Math.min(65_535, c.receiveSpace()); // a SYN's window is never scaled
+        SegmentOut out = c.host.segmentOut();
+        out.start(synAck ? TcpFlags.SYN | TcpFlags.ACK : TcpFlags.SYN, c.iss, synAck ? c.rcvNxt : 0, window);
+        TcpConfig config = c.config;
+        if (synAck) {
+            // Answer only what the peer offered (negotiate() cleared what it did not).
+            out.synOptions(c.ourMss(), c.has(F_WINDOW_SCALING) ? c.rcvScale : -1, c.has(F_SACK));
+            if (c.has(F_TIMESTAMPS)) {
+                out.timestamps(Timestamps.clock(nowNs, c.tsOffset), c.tsRecent);
+            }
+        } else {
+            out.synOptions(c.ourMss(), config.windowScaling() ? config.receiveWindowScale() : -1, config.sack());
+            if (config.timestamps()) {
+                out.timestamps(Timestamps.clock(nowNs, c.tsOffset), 0);
+            }
+        }
+        if (!transmit(c, out)) {
+            return false;
+        }
+        if (synAck) {
+            c.rcvAdvEdge = Seq.max(c.rcvAdvEdge, c.rcvNxt + window);
+            ackSent(c);
+        }
+        c.sndNxt = c.iss + 1;
+        c.sndMax = Seq.max(c.sndMax, c.sndNxt);
+        if (c.retries == 0) {
+            c.rtt.startTiming(c.sndNxt, nowNs); // Karn: only a SYN sent once gives a sample
+        }
+        if (c.rtxDeadlineNs == NONE) {
+            c.rtxDeadlineNs = nowNs + c.rtt.rtoNs(config);
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- data
+
+    private static void dataOutput(TcpConnection c, long nowNs) {
+        int maxTxPayload = c.host.maxTxPayload(c);
+        int outcome;
+        do {
+            outcome = nextDataSegment(c, nowNs, maxTxPayload);
+        } while (outcome == SENT);
+        c.flags &= ~F_FORCE_SEND;
+        noteLimit(c, outcome, nowNs);
+        if ((outcome == WINDOW_LIMITED || outcome == HELD_BACK) && c.sndMax == c.sndUna && c.rtxDeadlineNs == NONE) {
+            // Nothing in flight, so no ACK will come to open the window: the persist timer
+            // probes it (RFC 9293 3.8.6.1) or overrides silly-window avoidance (3.8.6.2.1).
+            c.rtxDeadlineNs = nowNs + c.rtt.rtoNs(c.config);
+        }
+    }
+
+    /** Tries to send the next data segment (and/or our FIN) and says what happened. */
+    private static int nextDataSegment(TcpConnection c, long nowNs, int maxTxPayload) {
+        int unsent = Math.max(0, Seq.distance(c.sndNxt, c.dataEndSeq()));
+        boolean finDue = c.has(F_FIN_QUEUED) && Seq.le(c.sndNxt, c.finSeq);
+        if (unsent == 0 && !(finDue && c.sndNxt == c.finSeq)) {
+            return NOTHING_TO_SEND;
+        }
+        int flight = Seq.distance(c.sndUna, c.sndNxt);
+        if (flight == 0 && nowNs - c.lastSendNs > c.rtt.rtoNs(c.config)) {
+            c.congestion.onIdleRestart(dataMss(c), c.config.initialWindowSegments()); // RFC 5681 4.1
+        }
+        int usable = Math.max(0, Math.min(c.sndWnd, c.congestion.cwnd()) - flight);
+        SegmentOut out = c.host.segmentOut();
+        out.start(TcpFlags.ACK, c.sndNxt, c.rcvNxt, 0);
+        addOptions(c, out, nowNs);
+        int segmentSize = Math.max(1, Math.min(c.effectiveMss(), maxTxPayload) - out.optionsLength());
+        int maxPayload = maxTxPayload >= 2 * segmentSize ? (maxTxPayload / segmentSize) * segmentSize : segmentSize;
+        int length = Math.min(unsent, Math.min(usable, maxPayload));
+        boolean fin = finDue && c.sndNxt + length == c.finSeq;
+        if (length == 0 && !fin) {
+            return unsent > 0 ? WINDOW_LIMITED : NOTHING_TO_SEND;
+        }
+        if (length > 0 && !worthSending(c, length, unsent, segmentSize, flight)) {
+            return length < unsent && length < segmentSize ? WINDOW_LIMITED : HELD_BACK;
+        }
+        int flags = TcpFlags.ACK | (fin ? TcpFlags.FIN : 0) | (length > 0 && length == unsent ? TcpFlags.PSH : 0);
+        out.flags(flags);
+        out.payload(c.sendBuffer, Seq.distance(c.dataStartSeq(), c.sndNxt), length, segmentSize);
+        finishHeader(c, out);
+        if (!transmit(c, out)) {
+            return TX_FULL;
+        }
+        afterDataSent(c, length, fin, flight, nowNs);
+        if (length < segmentSize) {
+            c.sndSmall = c.sndNxt; // Minshall: the end of the last small segment
+        }
+        return SENT;
+    }
+
+    /**
+     * Nagle (RFC 9293 3.7.4) and sender-side silly-window avoidance (3.8.6.2.1): full segments
+     * always go; the last small piece goes unless another small segment is still unacknowledged
+     * (Minshall's refinement, as in Linux: a 3000-byte response is not held for an ACK), or
+     * always when Nagle is off or we are closing; a piece cut short by the window goes when it is
+     * at least half the largest window the peer offered.
+     */
+    private static boolean worthSending(TcpConnection c, int length, int unsent, int segmentSize, int flight) {
+        if (length >= segmentSize || c.has(F_FORCE_SEND)) {
+            return true;
+        }
+        if (length == unsent) {
+            return flight == 0 || c.has(F_NO_DELAY) || c.has(F_FIN_QUEUED) || !Seq.gt(c.sndSmall, c.sndUna);
+        }
+        return length >= c.maxSndWnd / 2;
+    }
+
+    private static void afterDataSent(TcpConnection c, int length, boolean fin, int flightBefore, long nowNs) {
+        int end = c.sndNxt + length;
+        if (Seq.lt(c.sndNxt, c.sndMax)) {
+            c.retransmits++;
+            c.rtt.cancelTiming(); // Karn's rule
+            c.bytesOut += Math.max(0, Seq.distance(c.sndMax, end));
+        } else {
+            c.bytesOut += length;
+            c.rtt.startTiming(end, nowNs);
+        }
+        if (flightBefore == 0 || c.rtxDeadlineNs == NONE) {
+            c.rtxDeadlineNs = nowNs + c.rtt.rtoNs(c.config); // RFC 6298 5.1 (also ends a persist wait)
+        }
+        c.sndNxt = end + (fin ? 1 : 0);
+        c.sndMax = Seq.max(c.sndMax, c.sndNxt);
+        c.lastSendNs = nowNs;
+        if (length > 0) {
+            c.lastDataNs = nowNs;
+        }
+        ackSent(c);
+    }
+
+    /**
+     * Resends the first unacknowledged segment (fast retransmit, partial ACK), whatever the
+     * windows say: that segment was already inside them once.
+     */
+    static void retransmitFirst(TcpConnection c, long nowNs) {
+        int outstandingData = Math.max(0, Seq.distance(c.sndUna, Seq.min(c.dataEndSeq(), c.sndMax)));
+        SegmentOut out = c.host.segmentOut();
+        out.start(TcpFlags.ACK, c.sndUna, c.rcvNxt, 0);
+        addOptions(c, out, nowNs);
+        int segmentSize = Math.max(1, c.effectiveMss() - out.optionsLength());
+        int length = Math.min(outstandingData, segmentSize);
+        boolean fin = c.has(F_FIN_QUEUED) && Seq.lt(c.finSeq, c.sndMax) && c.sndUna + length == c.finSeq;
+        if (length == 0 && !fin) {
+            return;
+        }
+        out.flags(TcpFlags.ACK | (fin ? TcpFlags.FIN : 0));
+        out.payload(c.sendBuffer, Seq.distance(c.dataStartSeq(), c.sndUna), length, segmentSize);
+        finishHeader(c, out);
+        if (transmit(c, out)) {
+            c.retransmits++;
+            c.rtt.cancelTiming();
+            c.lastSendNs = nowNs;
+            ackSent(c);
+            if (c.rtxDeadlineNs == NONE) {
+                c.rtxDeadlineNs = nowNs + c.rtt.rtoNs(c.config);
+            }
+        }
+    }
+
+    /** Time spent wanting to send but held back by the peer's window or by cwnd. */
+    private static void noteLimit(TcpConnection c, int outcome, long nowNs) {
+        byte kind = LIMIT_NONE;
+        if (outcome == WINDOW_LIMITED) {
+            kind = c.congestion.cwnd() < c.sndWnd ? LIMIT_CONGESTION : LIMIT_PEER_WINDOW;
+        }
+        if (kind == c.limitKind) {
+            return;
+        }
+        long spent = nowNs - c.limitedSinceNs;
+        if (c.limitKind == LIMIT_PEER_WINDOW) {
+            c.peerWindowLimitedNs += spent;
+        } else if (c.limitKind == LIMIT_CONGESTION) {
+            c.congestionLimitedNs += spent;
+        }
+        c.limitKind = kind;
+        c.limitedSinceNs = nowNs;
+    }
+
+    // ---------------------------------------------------------------- ACKs, probes, resets
+
+    private static void ackIfOwed(TcpConnection c, long nowNs) {
+        if (c.has(F_ACK_NOW)) {
+            sendAck(c, nowNs);
+        }
+    }
+
+    private static void sendAck(TcpConnection c, long nowNs) {
+        SegmentOut out = c.host.segmentOut();
+        out.start(TcpFlags.ACK, c.sndNxt, c.rcvNxt, 0);
+        addOptions(c, out, nowNs);
+        finishHeader(c, out);
+        if (transmit(c, out)) {
+            ackSent(c);
+        }
+    }
+
+    /**
+     * A zero-window or keepalive probe: an ACK one byte below SND.UNA, which the peer must answer
+     * with an ACK carrying its current window (Linux's form; RFC 9293 3.8.4 allows it).
+     */
+    static void sendProbe(TcpConnection c, long nowNs) {
+        SegmentOut out = c.host.segmentOut();
+        out.start(TcpFlags.ACK, c.sndUna - 1, c.rcvNxt, 0);
+        addOptions(c, out, nowNs);
+        finishHeader(c, out);
+        if (transmit(c, out)) {
+            ackSent(c);
+        }
+    }
+
+    /** A reset for an unacceptable ACK: {@code <SEQ=SEG.ACK><CTL=RST>} (RFC 9293 3.10.7). */
+    static void resetFor(TcpConnection c, int seq) {
+        SegmentOut out = c.host.segmentOut();
+        out.start(TcpFlags.RST, seq, 0, 0);
+        if (transmit(c, out)) {
+            c.host.counters().increment(TcpCounter.RST_SENT);
+        }
+    }
+
+    /** Aborts: a reset if the peer knows us (RFC 9293 3.10.5), then CLOSED with {@code reason}. */
+    static void abort(TcpConnection c, CloseReason reason) {
+        if (c.state != TcpState.SYN_SENT && c.state != TcpState.CLOSED && c.state != TcpState.TIME_WAIT) {
+            SegmentOut out = c.host.segmentOut();
+            out.start(TcpFlags.RST | TcpFlags.ACK, c.sndNxt, c.rcvNxt, 0);
+            if (transmit(c, out)) {
+                c.host.counters().increment(TcpCounter.RST_SENT);
+            }
+        }
+        c.closeNow(reason);
+    }
+
+    // ---------------------------------------------------------------- shared parts of a segment
+
+    /** Timestamps on every segment once negotiated; SACK blocks while out-of-order data is held. */
+    private static void addOptions(TcpConnection c, SegmentOut out, long nowNs) {
+        boolean timestamps = c.has(F_TIMESTAMPS);
+        if (timestamps) {
+            out.timestamps(Timestamps.clock(nowNs, c.tsOffset), c.tsRecent);
+        }
+        if (c.has(F_SACK) && c.receiveBuffer != null && c.receiveBuffer.outOfOrderRanges() > 0) {
+            out.sackFrom(c.receiveBuffer, c.rcvNxt, timestamps ? 3 : 4);
+        }
+    }
+
+    /** The window goes in last: it is computed for the moment of sending. */
+    private static void finishHeader(TcpConnection c, SegmentOut out) {
+        out.window(advertiseWindow(c));
+    }
+
+    /**
+     * The window to advertise, scaled down, and the new right edge. The edge never moves back
+     * (RFC 9293 3.8.6.2.2: shrinking the window is discouraged), and it moves forward only by at
+     * least min(half the buffer, one MSS) so the peer is never invited to send silly segments.
+     */
+    static int advertiseWindow(TcpConnection c) {
+        int edge = c.rcvNxt + c.receiveSpace();
+        int step = Math.min(c.config.receiveBufferBytes() / 2, c.effectiveMss());
+        if (Seq.lt(edge, c.rcvAdvEdge) || Seq.distance(c.rcvAdvEdge, edge) < step) {
+            edge = Seq.max(c.rcvAdvEdge, c.rcvNxt);
+        }
+        int window = Seq.distance(c.rcvNxt, edge);
+        int raw = window >>> c.rcvScale;
+        if (c.rcvNxt + (raw << c.rcvScale) != edge && Seq.lt(c.rcvNxt + (raw << c.rcvScale), c.rcvAdvEdge)) {
+            raw++; // round up rather than take back what was offered
+        }
+        raw = Math.min(raw, 65_535);
+        c.rcvAdvEdge = Seq.max(c.rcvAdvEdge, c.rcvNxt + (raw << c.rcvScale));
+        return raw;
+    }
+
+    private static void ackSent(TcpConnection c) {
+        c.flags &= ~F_ACK_NOW;
+        c.ackDeadlineNs = NONE;
+        c.unackedBytes = 0;
+        c.lastAckSent = c.rcvNxt;
+    }
+
+    private static boolean transmit(TcpConnection c, SegmentOut out) {
+        if (c.host.transmit(c, out)) {
+            c.segmentsOut++;
+            return true;
+        }
+        c.host.counters().increment(TcpCounter.TX_RING_FULL);
+        if (!c.has(F_OUTPUT_REQUESTED)) {
+            c.flags |= F_OUTPUT_REQUESTED;
+            c.host.requestOutput(c); // try again on the next turn
+        }
+        return false;
+    }
+}

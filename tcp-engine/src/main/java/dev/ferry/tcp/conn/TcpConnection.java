@@ -1,0 +1,835 @@
+package dev.ferry.tcp.conn;
+
+import dev.ferry.tcp.api.CloseReason;
+import dev.ferry.tcp.api.Stream;
+import dev.ferry.tcp.api.StreamGuard;
+import dev.ferry.tcp.api.StreamHandler;
+import dev.ferry.tcp.buffer.ReceiveBuffer;
+import dev.ferry.tcp.buffer.SendBuffer;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One TCP connection (RFC 9293) as a pure state machine.
+ *
+ * <p>The stack drives it with three calls: {@link #onSegment} for every segment of its flow,
+ * {@link #onTimer} when its one deadline fires, and {@link #flush} when it asked for output
+ * ({@link ConnectionHost#requestOutput}). The application drives it through {@link Stream}. It
+ * answers through its {@link ConnectionHost}: segments to transmit, the next deadline, and its end.
+ * Time comes in as {@code nowNs}; the initial sequence number and timestamp offset come in at
+ * creation; nothing here reads a clock, allocates per segment or logs.
+ *
+ * <p>Memory: an idle connection is this object (primitive fields) plus its {@link RttEstimator}
+ * and {@link NewReno}. Buffers are attached from the shard's pool only while they hold bytes.
+ *
+ * <p>Threading: confined to its shard thread, except under a {@link StreamGuard} (see {@link
+ * Stream}): then every event takes the guard's lock, and application threads call the {@link
+ * Stream} methods under that same lock.
+ *
+ * <p>Processing of one event: the segment or timer changes state (the methods of {@link
+ * SynchronizedArrival}, {@link HandshakeArrival} and {@link TimerEvents}); the handler hears of
+ * what changed; {@link Sender} transmits what is due; the new deadline goes to the host; a
+ * connection that ended reports it.
+ */
+public final class TcpConnection implements Stream {
+    /** "No deadline". */
+    static final long NONE = Long.MAX_VALUE;
+
+    // Negotiated options and per-stream switches.
+    static final int F_TIMESTAMPS = 1;
+    static final int F_SACK = 1 << 1;
+    static final int F_NO_DELAY = 1 << 2;
+    static final int F_KEEPALIVE = 1 << 3;
+    static final int F_PASSIVE = 1 << 4;
+    static final int F_SYN_ACKED = 1 << 5;
+    // Closing.
+    static final int F_FIN_QUEUED = 1 << 6;
+    static final int F_PEER_FIN = 1 << 7;
+    static final int F_PEER_FIN_PENDING = 1 << 8;
+    static final int F_APP_CLOSED = 1 << 9;
+    static final int F_ABORT_REQUESTED = 1 << 10;
+    // Output.
+    static final int F_ACK_NOW = 1 << 12;
+    static final int F_OUTPUT_REQUESTED = 1 << 13;
+    static final int F_FORCE_SEND = 1 << 14;
+    // Notifications owed to the handler or listener.
+    static final int F_WANT_WRITABLE = 1 << 15;
+    static final int F_NOTIFY_OPEN = 1 << 16;
+    static final int F_NOTIFY_DATA = 1 << 17;
+    static final int F_NOTIFY_EOF = 1 << 18;
+    static final int F_NOTIFY_LISTENER = 1 << 19;
+    // Bookkeeping.
+    static final int F_IN_EVENT = 1 << 20;
+    static final int F_END_REPORTED = 1 << 21;
+    static final int F_HOST_CLOSED = 1 << 22;
+    static final int F_TIME_WAIT_REPORTED = 1 << 23;
+    static final int F_WINDOW_SCALING = 1 << 24;
+
+    static final byte LIMIT_NONE = 0;
+    static final byte LIMIT_PEER_WINDOW = 1;
+    static final byte LIMIT_CONGESTION = 2;
+
+    final ConnectionHost host;
+    final TcpConfig config;
+    final RttEstimator rtt;
+    final NewReno congestion;
+    StreamHandler handler;
+    StreamGuard guard;
+    TcpListener listener;
+    SendBuffer sendBuffer;
+    ReceiveBuffer receiveBuffer;
+    TcpState state;
+    CloseReason closeReason;
+    CloseReason pendingAbort;
+    int hostHandle;
+    int flags;
+
+    // Send sequence space (RFC 9293 3.3.1). sndMax: the highest sequence number sent, which
+    // sndNxt falls back below after a timeout (go-back-N).
+    final int iss;
+    int sndUna;
+    int sndNxt;
+    int sndMax;
+    int sndWnd;
+    int sndWl1;
+    int sndWl2;
+    int maxSndWnd;
+    int finSeq;
+    int sndSmall;
+    int peerMss;
+    int ourMss;
+    byte sndScale;
+    byte rcvScale;
+    byte retries;
+    byte probes;
+    byte limitKind;
+
+    // Receive sequence space. rcvAdvEdge: RCV.NXT + RCV.WND as last advertised; never moves back.
+    int irs;
+    int rcvNxt;
+    int rcvAdvEdge;
+    int peerFinSeq;
+    int unackedBytes;
+
+    // Timestamps (RFC 7323) and the challenge-ACK budget (RFC 5961 7).
+    final int tsOffset;
+    int tsRecent;
+    int lastAckSent;
+    int challengeSecond;
+    int challengeCount;
+
+    // Time.
+    final long createdNs;
+    long rtxDeadlineNs = NONE;
+    long ackDeadlineNs = NONE;
+    long armedDeadlineNs = NONE;
+    long lastRecvNs;
+    long lastDataNs;
+    long lastSendNs;
+    long limitedSinceNs;
+
+    // Counters.
+    long bytesIn;
+    long bytesOut;
+    long segmentsIn;
+    long segmentsOut;
+    long peerWindowLimitedNs;
+    long congestionLimitedNs;
+    int retransmits;
+
+    TcpConnection(TcpConfig config, ConnectionHost host, int iss, int tsOffset, long nowNs) {
+        this.config = config;
+        this.host = host;
+        this.iss = iss;
+        this.tsOffset = tsOffset;
+        this.createdNs = nowNs;
+        this.lastRecvNs = nowNs;
+        this.lastDataNs = nowNs;
+        this.lastSendNs = nowNs;
+        this.rtt = new RttEstimator(config.initialRtoNs());
+        this.congestion = new NewReno();
+        this.sndUna = iss;
+        this.sndNxt = iss;
+        this.sndMax = iss;
+        this.sndSmall = iss;
+        this.state = TcpState.CLOSED;
+        if (config.noDelay()) {
+            flags |= F_NO_DELAY;
+        }
+        if (config.keepalive()) {
+            flags |= F_KEEPALIVE;
+        }
+    }
+
+    /**
+     * Active open: a connection in SYN_SENT whose SYN is pending. The stack registers it in its
+     * flow table (and sets {@link #hostHandle(int)}) before the {@link #flush} it was asked for.
+     *
+     * @param iss      initial sequence number (RFC 9293 3.4.1; from the stack's ISN generator)
+     * @param tsOffset random start of this connection's timestamp clock (RFC 7323 5.4)
+     */
+    public static TcpConnection connect(
+            TcpConfig config, ConnectionHost host, StreamHandler handler, int iss, int tsOffset, long nowNs) {
+        TcpConnection connection = new TcpConnection(config, host, iss, tsOffset, nowNs);
+        connection.handler = handler;
+        connection.state = TcpState.SYN_SENT;
+        connection.wantOutput();
+        return connection;
+    }
+
+    // ---------------------------------------------------------------- events from the stack
+
+    /** A segment of this connection's flow arrived. */
+    public void onSegment(SegmentIn in, long nowNs) {
+        ReentrantLock lock = lockIfGuarded();
+        try {
+            beginEvent();
+            segmentsIn++;
+            lastRecvNs = nowNs;
+            probes = 0;
+            if (in.has(TcpFlags.SYN) && (in.flags() & (TcpFlags.FIN | TcpFlags.RST)) != 0) {
+                host.counters().increment(TcpCounter.DROP_BAD_FLAGS);
+            } else {
+                dispatch(in, nowNs);
+            }
+            endEvent(nowNs);
+        } finally {
+            flags &= ~F_IN_EVENT;
+            unlock(lock);
+        }
+    }
+
+    private void dispatch(SegmentIn in, long nowNs) {
+        switch (state) {
+            case CLOSED, LISTEN -> host.counters().increment(TcpCounter.DROP_CLOSED); // gone, or never a connection
+            case SYN_SENT -> HandshakeArrival.inSynSent(this, in, nowNs); // RFC 9293 3.10.7.3
+            case TIME_WAIT -> onSegmentInTimeWait(in, nowNs); // only the peer's FIN can still come
+            case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK ->
+                SynchronizedArrival.process(this, in, nowNs); // RFC 9293 3.10.7.4
+        }
+    }
+
+    /** The deadline reported through {@link ConnectionHost#deadline} (or an older one) fired. */
+    public void onTimer(long nowNs) {
+        ReentrantLock lock = lockIfGuarded();
+        try {
+            beginEvent();
+            armedDeadlineNs = NONE; // the host's timer entry is spent
+            if (state != TcpState.CLOSED) {
+                TimerEvents.fire(this, nowNs);
+            }
+            endEvent(nowNs);
+        } finally {
+            flags &= ~F_IN_EVENT;
+            unlock(lock);
+        }
+    }
+
+    /** Sends what is pending (asked for through {@link ConnectionHost#requestOutput}). */
+    public void flush(long nowNs) {
+        ReentrantLock lock = lockIfGuarded();
+        try {
+            flags &= ~F_OUTPUT_REQUESTED;
+            if (state == TcpState.CLOSED && (flags & F_HOST_CLOSED) != 0) {
+                return;
+            }
+            beginEvent();
+            endEvent(nowNs);
+        } finally {
+            flags &= ~F_IN_EVENT;
+            unlock(lock);
+        }
+    }
+
+    private void beginEvent() {
+        flags |= F_IN_EVENT;
+    }
+
+    private void endEvent(long nowNs) {
+        if ((flags & F_ABORT_REQUESTED) != 0) {
+            abortNow();
+        }
+        notifyListenerAndHandler();
+        if ((flags & F_ABORT_REQUESTED) != 0) {
+            abortNow();
+        }
+        switch (state) {
+            case CLOSED -> reportClosed(); // the end: tell the handler, the listener and the host
+            case TIME_WAIT -> finishTimeWaitTurn(nowNs); // ACK the FIN, then offer the compact handover
+            case LISTEN -> {} // never a connection's state
+            case SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK -> {
+                Sender.output(this, nowNs); // what the event made due
+                reportDeadline();
+            }
+        }
+    }
+
+    private void onSegmentInTimeWait(SegmentIn in, long nowNs) {
+        int window = Math.min(65_535, config.receiveBufferBytes() >>> rcvScale);
+        switch (TimeWait.decide(in, rcvNxt, window, has(F_TIMESTAMPS), tsRecent)) {
+            case DROP -> {}
+            case ACK -> flags |= F_ACK_NOW;
+            case ACK_AND_RESTART -> {
+                flags |= F_ACK_NOW;
+                rtxDeadlineNs = nowNs + config.timeWaitNs();
+            }
+            case CLOSE -> closeNow(CloseReason.NORMAL);
+            case REOPEN -> closeNow(CloseReason.NORMAL); // the stack retries the SYN on its listener
+        }
+    }
+
+    private void finishTimeWaitTurn(long nowNs) {
+        Sender.output(this, nowNs);
+        reportDeadline();
+        reportEnd();
+        if ((flags & F_TIME_WAIT_REPORTED) == 0 && receiveBuffer == null) {
+            flags |= F_TIME_WAIT_REPORTED;
+            host.enteredTimeWait(this);
+        }
+    }
+
+    private void notifyListenerAndHandler() {
+        if ((flags & F_NOTIFY_LISTENER) != 0) {
+            flags &= ~F_NOTIFY_LISTENER;
+            if (listener != null && state != TcpState.CLOSED) {
+                listener.onEstablished(this);
+            }
+        }
+        StreamHandler h = handler;
+        if (h == null || state == TcpState.CLOSED) {
+            return;
+        }
+        if ((flags & F_NOTIFY_OPEN) != 0) {
+            flags &= ~F_NOTIFY_OPEN;
+            h.onOpen(this);
+        }
+        if ((flags & F_NOTIFY_DATA) != 0) {
+            flags &= ~F_NOTIFY_DATA;
+            int readable = readable();
+            if (readable > 0) {
+                h.onData(this, readable);
+            }
+        }
+        if ((flags & F_NOTIFY_EOF) != 0) {
+            flags &= ~F_NOTIFY_EOF;
+            h.onEndOfInput(this);
+        }
+        if ((flags & F_WANT_WRITABLE) != 0 && roomToNotify()) {
+            flags &= ~F_WANT_WRITABLE;
+            h.onWritable(this, writable());
+        }
+    }
+
+    private boolean roomToNotify() {
+        return canWrite() && (sendBuffer == null || sendBuffer.space() >= sendBuffer.limit() / 4);
+    }
+
+    private void reportDeadline() {
+        long next = TimerEvents.nextDeadline(this);
+        if (next < armedDeadlineNs) {
+            armedDeadlineNs = next;
+            host.deadline(this, next);
+        }
+    }
+
+    /** Tells the handler, the listener and the counters that the stream ended (once). */
+    private void reportEnd() {
+        if ((flags & F_END_REPORTED) != 0) {
+            return;
+        }
+        flags |= F_END_REPORTED;
+        host.counters().closed(closeReason);
+        if (listener != null) {
+            listener.onClosed(this);
+            listener = null;
+        }
+        if (handler != null) {
+            handler.onClosed(this, closeReason);
+        }
+    }
+
+    private void reportClosed() {
+        reportEnd();
+        if ((flags & F_HOST_CLOSED) == 0) {
+            flags |= F_HOST_CLOSED;
+            host.closed(this, closeReason);
+        }
+    }
+
+    // ---------------------------------------------------------------- state changes used by the helpers
+
+    /** Moves to CLOSED: timers stop, buffers go back (unread bytes stay readable after a normal close). */
+    void closeNow(CloseReason reason) {
+        state = TcpState.CLOSED;
+        closeReason = reason;
+        rtxDeadlineNs = NONE;
+        ackDeadlineNs = NONE;
+        flags &= ~(F_ACK_NOW | F_ABORT_REQUESTED);
+        releaseSendBuffer();
+        if (reason != CloseReason.NORMAL) {
+            releaseReceiveBuffer();
+        }
+    }
+
+    /** Both FINs are acknowledged: linger 2*MSL (RFC 9293 3.6.1). */
+    void enterTimeWait(long nowNs) {
+        state = TcpState.TIME_WAIT;
+        closeReason = CloseReason.NORMAL;
+        rtxDeadlineNs = nowNs + config.timeWaitNs();
+        ackDeadlineNs = NONE;
+        releaseSendBuffer();
+    }
+
+    /** Resets the peer (in states where it knows us) and closes with the pending abort's reason. */
+    private void abortNow() {
+        Sender.abort(this, pendingAbort == null ? CloseReason.ABORTED : pendingAbort);
+    }
+
+    /** Asks for an abort at the end of the current event or at the next flush. */
+    void requestAbort(CloseReason reason) {
+        if (state == TcpState.CLOSED || has(F_ABORT_REQUESTED)) {
+            return;
+        }
+        pendingAbort = reason;
+        flags |= F_ABORT_REQUESTED | F_APP_CLOSED;
+        wantOutput();
+    }
+
+    /** Its listener closed before the application accepted it. */
+    void abortForListener() {
+        requestAbort(CloseReason.LISTENER_CLOSED);
+    }
+
+    void ackNow() {
+        flags |= F_ACK_NOW;
+    }
+
+    boolean has(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    /** The sequence number of send-buffer byte 0: right after our SYN until it is acknowledged. */
+    int dataStartSeq() {
+        return has(F_SYN_ACKED) ? sndUna : iss + 1;
+    }
+
+    /** The sequence number after the last byte in the send buffer. */
+    int dataEndSeq() {
+        return dataStartSeq() + (sendBuffer == null ? 0 : sendBuffer.length());
+    }
+
+    /** Room in the receive buffer after RCV.NXT. */
+    int receiveSpace() {
+        return receiveBuffer == null ? config.receiveBufferBytes() : receiveBuffer.window();
+    }
+
+    /** The largest payload per segment before options: the smaller of both sides' MSS. */
+    int effectiveMss() {
+        return Math.max(1, Math.min(peerMss, ourMss()));
+    }
+
+    int ourMss() {
+        if (ourMss == 0) {
+            ourMss = Math.max(88, host.mss(this));
+        }
+        return ourMss;
+    }
+
+    ReceiveBuffer receiveBufferForWrite() {
+        if (receiveBuffer == null) {
+            receiveBuffer = host.bufferPool().acquireReceiveBuffer(config.receiveBufferBytes());
+        }
+        return receiveBuffer;
+    }
+
+    void releaseSendBuffer() {
+        SendBuffer buffer = sendBuffer;
+        if (buffer != null) {
+            sendBuffer = null;
+            buffer.release(buffer.length());
+            host.bufferPool().releaseSendBuffer(buffer);
+        }
+    }
+
+    void releaseSendBufferIfEmpty() {
+        if (sendBuffer != null && sendBuffer.isEmpty()) {
+            releaseSendBuffer();
+        }
+    }
+
+    void releaseReceiveBuffer() {
+        ReceiveBuffer buffer = receiveBuffer;
+        if (buffer != null) {
+            receiveBuffer = null;
+            buffer.clear();
+            host.bufferPool().releaseReceiveBuffer(buffer);
+        }
+    }
+
+    void releaseReceiveBufferIfEmpty() {
+        if (receiveBuffer != null && receiveBuffer.isEmpty()) {
+            releaseReceiveBuffer();
+        }
+    }
+
+    /**
+     * Something is due to be sent. Inside an event the end of the event sends it; under a guard
+     * the shard is asked (the caller may be an application thread); otherwise the host is asked
+     * to flush this connection later in its turn.
+     */
+    void wantOutput() {
+        if (has(F_IN_EVENT) || has(F_HOST_CLOSED)) {
+            return;
+        }
+        if (guard != null) {
+            guard.requestAttention(this);
+            return;
+        }
+        if (!has(F_OUTPUT_REQUESTED)) {
+            flags |= F_OUTPUT_REQUESTED;
+            host.requestOutput(this);
+        }
+    }
+
+    private ReentrantLock lockIfGuarded() {
+        StreamGuard g = guard;
+        if (g == null) {
+            return null;
+        }
+        ReentrantLock lock = g.lock();
+        lock.lock();
+        return lock;
+    }
+
+    private static void unlock(ReentrantLock lock) {
+        if (lock != null) {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- Stream: the application's side
+
+    @Override
+    public int read(MemorySegment dst, long offset, int length) {
+        ReceiveBuffer buffer = receiveBuffer;
+        if (buffer == null || buffer.readable() == 0) {
+            return endOfInput() ? -1 : 0;
+        }
+        int windowBefore = buffer.window();
+        int n = buffer.read(dst, offset, length);
+        if (SynchronizedArrival.windowUpdateWorthSending(this, windowBefore, buffer.window())) {
+            flags |= F_ACK_NOW;
+            wantOutput();
+        }
+        releaseReceiveBufferIfEmpty();
+        if (receiveBuffer == null && state == TcpState.TIME_WAIT) {
+            wantOutput(); // drained: the compact TIME_WAIT handover can happen now
+        }
+        return n;
+    }
+
+    @Override
+    public int read(byte[] dst, int offset, int length) {
+        return read(MemorySegment.ofArray(dst), offset, length);
+    }
+
+    private boolean endOfInput() {
+        return has(F_PEER_FIN) || state == TcpState.CLOSED || state == TcpState.TIME_WAIT || has(F_APP_CLOSED);
+    }
+
+    @Override
+    public int readable() {
+        return receiveBuffer == null ? 0 : receiveBuffer.readable();
+    }
+
+    @Override
+    public boolean isInputShutdown() {
+        return readable() == 0 && endOfInput();
+    }
+
+    @Override
+    public int write(MemorySegment src, long offset, int length) {
+        if (!canWrite()) {
+            return -1;
+        }
+        if (sendBuffer == null) {
+            if (length == 0) {
+                return 0;
+            }
+            sendBuffer = host.bufferPool().acquireSendBuffer(config.sendBufferBytes());
+        }
+        int n = sendBuffer.append(src, offset, length);
+        if (n < length) {
+            flags |= F_WANT_WRITABLE;
+        }
+        releaseSendBufferIfEmpty();
+        if (n > 0) {
+            wantOutput();
+        }
+        return n;
+    }
+
+    @Override
+    public int write(byte[] src, int offset, int length) {
+        return write(MemorySegment.ofArray(src), offset, length);
+    }
+
+    private boolean canWrite() {
+        return switch (state) {
+            case SYN_SENT, SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT -> (flags & (F_FIN_QUEUED | F_ABORT_REQUESTED)) == 0;
+            case CLOSED, LISTEN, FIN_WAIT_1, FIN_WAIT_2, CLOSING, LAST_ACK, TIME_WAIT -> false;
+        };
+    }
+
+    @Override
+    public int writable() {
+        if (!canWrite()) {
+            return 0;
+        }
+        return sendBuffer == null ? config.sendBufferBytes() : sendBuffer.space();
+    }
+
+    @Override
+    public void shutdownOutput() {
+        if (has(F_FIN_QUEUED) || has(F_ABORT_REQUESTED)) {
+            return;
+        }
+        switch (state) {
+            case SYN_SENT, SYN_RECEIVED -> queueFin(); // the FIN follows the handshake and the queued bytes
+            case ESTABLISHED -> {
+                queueFin();
+                state = TcpState.FIN_WAIT_1; // RFC 9293 3.10.4: the state changes at the CLOSE call
+            }
+            case CLOSE_WAIT -> {
+                queueFin();
+                state = TcpState.LAST_ACK;
+            }
+            case CLOSED, LISTEN, FIN_WAIT_1, FIN_WAIT_2, CLOSING, LAST_ACK, TIME_WAIT -> {} // already closing
+        }
+        wantOutput();
+    }
+
+    private void queueFin() {
+        finSeq = dataEndSeq();
+        flags |= F_FIN_QUEUED;
+        flags &= ~F_WANT_WRITABLE;
+    }
+
+    @Override
+    public void close() {
+        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
+            releaseReceiveBuffer(); // what is left unread after a normal close goes back to the pool
+            return;
+        }
+        boolean unread = receiveBuffer != null && !receiveBuffer.isEmpty();
+        if (unread || state == TcpState.SYN_SENT) {
+            // RFC 1122 4.2.2.13: closing with unread data resets; a connect not yet answered just ends.
+            requestAbort(unread ? CloseReason.ABORTED_UNREAD_DATA : CloseReason.ABORTED);
+        } else {
+            flags |= F_APP_CLOSED;
+            shutdownOutput();
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
+            releaseReceiveBuffer();
+            return;
+        }
+        requestAbort(CloseReason.ABORTED);
+    }
+
+    @Override
+    public void noDelay(boolean on) {
+        flags = on ? flags | F_NO_DELAY : flags & ~F_NO_DELAY;
+        if (on) {
+            wantOutput();
+        }
+    }
+
+    @Override
+    public void keepalive(boolean on) {
+        flags = on ? flags | F_KEEPALIVE : flags & ~F_KEEPALIVE;
+        wantOutput(); // the deadline changes
+    }
+
+    @Override
+    public void handler(StreamHandler handler) {
+        this.handler = handler;
+        if (handler == null || state == TcpState.CLOSED || state == TcpState.SYN_SENT) {
+            return;
+        }
+        if (state != TcpState.SYN_RECEIVED) {
+            flags &= ~(F_NOTIFY_OPEN | F_NOTIFY_DATA);
+            handler.onOpen(this);
+            int readable = readable();
+            if (readable > 0) {
+                handler.onData(this, readable);
+            }
+            if (has(F_PEER_FIN)) {
+                flags &= ~F_NOTIFY_EOF;
+                handler.onEndOfInput(this);
+            }
+        }
+    }
+
+    @Override
+    public void guard(StreamGuard guard) {
+        this.guard = guard;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state != TcpState.CLOSED && state != TcpState.TIME_WAIT && !has(F_ABORT_REQUESTED);
+    }
+
+    @Override
+    public CloseReason closeReason() {
+        return closeReason;
+    }
+
+    // ---------------------------------------------------------------- for the stack and telemetry
+
+    /** The connection's state. */
+    public TcpState state() {
+        return state;
+    }
+
+    /** The host's own reference for this connection (e.g. its flow-table slot); 0 until set. */
+    public int hostHandle() {
+        return hostHandle;
+    }
+
+    /** Sets {@link #hostHandle()}. */
+    public void hostHandle(int handle) {
+        this.hostHandle = handle;
+    }
+
+    /** True when the connection was created by a listener (passive open). */
+    public boolean isPassive() {
+        return has(F_PASSIVE);
+    }
+
+    /** Fills {@code into} with what a compact TIME_WAIT entry needs; valid in TIME_WAIT. */
+    public TimeWait timeWait(TimeWait into) {
+        int window = Math.min(65_535, config.receiveBufferBytes() >>> rcvScale);
+        into.set(sndNxt, rcvNxt, window, has(F_TIMESTAMPS), tsOffset, tsRecent, rtxDeadlineNs);
+        return into;
+    }
+
+    /** Fills {@code into} with this stream's counters. */
+    public StreamStats stats(StreamStats into) {
+        into.bytesIn = bytesIn;
+        into.bytesOut = bytesOut;
+        into.segmentsIn = segmentsIn;
+        into.segmentsOut = segmentsOut;
+        into.retransmits = retransmits;
+        into.srttNs = rtt.srttNs();
+        into.rttvarNs = rtt.rttvarNs();
+        into.minRttNs = rtt.minRttNs();
+        into.rtoNs = rtt.rtoNs(config);
+        into.cwnd = congestion.cwnd();
+        into.ssthresh = congestion.ssthresh();
+        into.peerWindow = sndWnd;
+        into.peerWindowLimitedNs = peerWindowLimitedNs;
+        into.congestionLimitedNs = congestionLimitedNs;
+        into.state = state;
+        into.closeReason = closeReason;
+        into.startedNs = createdNs;
+        return into;
+    }
+
+    /** Our oldest unacknowledged sequence number (SND.UNA). */
+    public int sndUna() {
+        return sndUna;
+    }
+
+    /** Our next sequence number to send (SND.NXT). */
+    public int sndNxt() {
+        return sndNxt;
+    }
+
+    /** The highest sequence number sent so far (SND.NXT before any timeout rolled it back). */
+    public int sndMax() {
+        return sndMax;
+    }
+
+    /** The peer's window as last advertised, in bytes (SND.WND). */
+    public int sndWnd() {
+        return sndWnd;
+    }
+
+    /** The next sequence number expected from the peer (RCV.NXT). */
+    public int rcvNxt() {
+        return rcvNxt;
+    }
+
+    /** The right edge of the window we last advertised (RCV.NXT + RCV.WND then). */
+    public int rcvAdvertisedEdge() {
+        return rcvAdvEdge;
+    }
+
+    /** The deadline last reported to the host, or {@link Long#MAX_VALUE}. */
+    public long armedDeadlineNs() {
+        return armedDeadlineNs;
+    }
+
+    /** The earliest deadline the connection needs now (what the host's timer must not pass). */
+    public long neededDeadlineNs() {
+        return TimerEvents.nextDeadline(this);
+    }
+
+    /** Bytes the application queued that are not yet acknowledged. */
+    public int sendQueued() {
+        return sendBuffer == null ? 0 : sendBuffer.length();
+    }
+
+    /** The RTT estimator (read-only use). */
+    public RttEstimator rtt() {
+        return rtt;
+    }
+
+    /** The congestion controller (read-only use). */
+    public NewReno congestion() {
+        return congestion;
+    }
+
+    /** Whether timestamps were negotiated. */
+    public boolean timestampsEnabled() {
+        return has(F_TIMESTAMPS);
+    }
+
+    /** Whether SACK was negotiated. */
+    public boolean sackEnabled() {
+        return has(F_SACK);
+    }
+
+    /** Whether window scaling was negotiated. */
+    public boolean windowScalingEnabled() {
+        return has(F_WINDOW_SCALING);
+    }
+
+    /** Our window-scale shift for what we advertise (0 without window scaling). */
+    public int receiveWindowScale() {
+        return rcvScale;
+    }
+
+    /** The peer's window-scale shift (0 without window scaling). */
+    public int sendWindowScale() {
+        return sndScale;
+    }
+
+    /** The peer's MSS as negotiated (after clamping). */
+    public int peerMss() {
+        return peerMss;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpConnection[" + state + " una=" + Integer.toUnsignedString(sndUna) + " nxt="
+                + Integer.toUnsignedString(sndNxt) + " max=" + Integer.toUnsignedString(sndMax) + " wnd=" + sndWnd
+                + " rcvNxt=" + Integer.toUnsignedString(rcvNxt) + " queued=" + sendQueued() + " readable="
+                + readable() + " cwnd=" + congestion.cwnd() + "]";
+    }
+}
