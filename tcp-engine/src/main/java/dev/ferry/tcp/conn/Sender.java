@@ -248,7 +248,11 @@ final class Sender {
 
     private static void sendAck(TcpConnection c, long nowNs) {
         SegmentOut out = c.host.segmentOut();
-        out.start(TcpFlags.ACK, c.sndNxt, c.rcvNxt, 0);
+        // SND.MAX, not SND.NXT: after a timeout SND.NXT falls back to SND.UNA, and a bare ACK
+        // numbered there lies before the peer's RCV.NXT, fails its acceptability test and is
+        // dropped unread. When both ends are retransmitting, neither would ever accept the
+        // other's ACKs (FreeBSD's tcp_output numbers bare ACKs from snd_max for this reason).
+        out.start(TcpFlags.ACK, c.sndMax, c.rcvNxt, 0);
         addOptions(c, out, nowNs);
         finishHeader(c, out);
         if (transmit(c, out)) {
@@ -283,7 +287,7 @@ final class Sender {
     static void abort(TcpConnection c, CloseReason reason) {
         if (c.state != TcpState.SYN_SENT && c.state != TcpState.CLOSED && c.state != TcpState.TIME_WAIT) {
             SegmentOut out = c.host.segmentOut();
-            out.start(TcpFlags.RST | TcpFlags.ACK, c.sndNxt, c.rcvNxt, 0);
+            out.start(TcpFlags.RST | TcpFlags.ACK, c.sndMax, c.rcvNxt, 0); // see sendAck
             if (transmit(c, out)) {
                 c.host.counters().increment(TcpCounter.RST_SENT);
             }

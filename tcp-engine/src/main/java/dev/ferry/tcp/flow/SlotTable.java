@@ -61,6 +61,15 @@ public final class SlotTable<T> {
         return id >= 0 && id < highWater ? (T) values[id] : null;
     }
 
+    /** Replaces the object under a held {@code id} (a connection handing over to its TIME_WAIT entry). */
+    public void set(int id, T value) {
+        Objects.requireNonNull(value, "value");
+        if (get(id) == null) {
+            throw new IllegalArgumentException("id " + id + " is not held");
+        }
+        values[id] = value;
+    }
+
     /** Frees {@code id}; returns what it held, or null (and changes nothing) when it was free. */
     public T remove(int id) {
         T value = get(id);
