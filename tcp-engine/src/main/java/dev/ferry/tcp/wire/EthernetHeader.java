@@ -1,7 +1,8 @@
 package dev.ferry.tcp.wire;
 
-import static dev.ferry.tcp.wire.NetworkOrder.putMac;
 import static dev.ferry.tcp.wire.NetworkOrder.putU16;
+import static dev.ferry.tcp.wire.NetworkOrder.putU32;
+import static dev.ferry.tcp.wire.NetworkOrder.putU64;
 import static dev.ferry.tcp.wire.NetworkOrder.u16;
 import static dev.ferry.tcp.wire.NetworkOrder.u32;
 import static dev.ferry.tcp.wire.NetworkOrder.u64;
@@ -131,8 +132,9 @@ public final class EthernetHeader {
      * @param vlanId {@link #NO_VLAN} for an untagged frame, else 0..4095
      */
     public static int write(MemorySegment memory, long offset, long dst, long src, int vlanId, int etherType) {
-        putMac(memory, offset + DST_OFFSET, dst);
-        putMac(memory, offset + SRC_OFFSET, src);
+        // Both MACs in two stores: dst and the top of src, then the rest of src.
+        putU64(memory, offset, (dst & 0xffff_ffff_ffffL) << 16 | (src >>> 32 & 0xffff));
+        putU32(memory, offset + SRC_OFFSET + 2, (int) src);
         if (vlanId == NO_VLAN) {
             putU16(memory, offset + TYPE_OFFSET, etherType);
             return LENGTH;

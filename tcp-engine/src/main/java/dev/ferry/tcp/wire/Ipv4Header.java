@@ -1,8 +1,7 @@
 package dev.ferry.tcp.wire;
 
-import static dev.ferry.tcp.wire.NetworkOrder.putU16;
 import static dev.ferry.tcp.wire.NetworkOrder.putU32;
-import static dev.ferry.tcp.wire.NetworkOrder.putU8;
+import static dev.ferry.tcp.wire.NetworkOrder.putU64;
 import static dev.ferry.tcp.wire.NetworkOrder.u32;
 import static dev.ferry.tcp.wire.NetworkOrder.u64;
 
@@ -167,9 +166,9 @@ public final class Ipv4Header {
     }
 
     /**
-     * Writes a 20-byte header with DF set and fragment offset 0, checksum left 0 (see {@link
-     * #writeChecksum}), and returns {@link #MIN_LENGTH}. With DF set the identification may be 0
-     * (RFC 6864 section 4.1: it only serves reassembly, which DF rules out).
+     * Writes a 20-byte header with DF set, fragment offset 0 and its checksum, and returns {@link
+     * #MIN_LENGTH}. With DF set the identification may be 0 (RFC 6864 section 4.1: it only serves
+     * reassembly, which DF rules out).
      */
     public static int write(
             MemorySegment memory,
@@ -181,22 +180,22 @@ public final class Ipv4Header {
             int protocol,
             int src,
             int dst) {
-        putU8(memory, offset + VERSION_IHL_OFFSET, 0x45);
-        putU8(memory, offset + TOS_OFFSET, tos);
-        putU16(memory, offset + TOTAL_LENGTH_OFFSET, totalLength);
-        putU16(memory, offset + IDENTIFICATION_OFFSET, identification);
-        putU16(memory, offset + FLAGS_FRAGMENT_OFFSET, FLAG_DF);
-        putU8(memory, offset + TTL_OFFSET, ttl);
-        putU8(memory, offset + PROTOCOL_OFFSET, protocol);
-        putU16(memory, offset + CHECKSUM_OFFSET, 0);
-        putU32(memory, offset + SRC_OFFSET, src);
+        // Composed as three words and summed from them: no read-back for the checksum.
+        long bytes0to7 = 0x45L << 56
+                | (tos & 0xffL) << 48
+                | (totalLength & 0xffffL) << 32
+                | (identification & 0xffffL) << 16
+                | FLAG_DF;
+        long bytes8to15 = (ttl & 0xffL) << 56 | (protocol & 0xffL) << 48 | (src & 0xffff_ffffL);
+        long sum = (bytes0to7 >>> 32)
+                + (bytes0to7 & 0xffff_ffffL)
+                + (bytes8to15 >>> 32)
+                + (bytes8to15 & 0xffff_ffffL)
+                + (dst & 0xffff_ffffL);
+        bytes8to15 |= (long) Checksum.finish(sum) << 32;
+        putU64(memory, offset, bytes0to7);
+        putU64(memory, offset + 8, bytes8to15);
         putU32(memory, offset + DST_OFFSET, dst);
         return MIN_LENGTH;
-    }
-
-    /** Computes and stores the header checksum of the option-less header at {@code offset}. */
-    public static void writeChecksum(MemorySegment memory, long offset) {
-        putU16(memory, offset + CHECKSUM_OFFSET, 0);
-        putU16(memory, offset + CHECKSUM_OFFSET, Checksum.finish(Checksum.add(memory, offset, MIN_LENGTH, 0)));
     }
 }

@@ -1,8 +1,7 @@
 package dev.ferry.tcp.wire;
 
-import static dev.ferry.tcp.wire.NetworkOrder.putU16;
 import static dev.ferry.tcp.wire.NetworkOrder.putU32;
-import static dev.ferry.tcp.wire.NetworkOrder.putU8;
+import static dev.ferry.tcp.wire.NetworkOrder.putU64;
 import static dev.ferry.tcp.wire.NetworkOrder.u32;
 import static dev.ferry.tcp.wire.NetworkOrder.u64;
 
@@ -145,14 +144,14 @@ public final class TcpHeader {
             int flags,
             int window,
             int urgentPointer) {
-        putU16(memory, offset + SRC_PORT_OFFSET, srcPort);
-        putU16(memory, offset + DST_PORT_OFFSET, dstPort);
-        putU32(memory, offset + SEQ_OFFSET, seq);
-        putU32(memory, offset + ACK_OFFSET, ack);
-        putU8(memory, offset + DATA_OFFSET_OFFSET, (headerLength / 4) << 4);
-        putU8(memory, offset + FLAGS_OFFSET, flags);
-        putU16(memory, offset + WINDOW_OFFSET, window);
-        putU16(memory, offset + CHECKSUM_OFFSET, 0);
-        putU16(memory, offset + URGENT_OFFSET, urgentPointer);
+        putU64(memory, offset, (srcPort & 0xffffL) << 48 | (dstPort & 0xffffL) << 32 | (seq & 0xffff_ffffL));
+        putU64(
+                memory,
+                offset + 8,
+                (ack & 0xffff_ffffL) << 32
+                        | (long) (headerLength / 4) << 28
+                        | (flags & 0xffL) << 16
+                        | (window & 0xffffL));
+        putU32(memory, offset + CHECKSUM_OFFSET, urgentPointer & 0xffff); // checksum 0 for now
     }
 }
