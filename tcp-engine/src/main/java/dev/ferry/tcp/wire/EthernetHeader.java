@@ -1,9 +1,11 @@
 package dev.ferry.tcp.wire;
 
-import static dev.ferry.tcp.wire.NetworkOrder.mac;
-import static dev.ferry.tcp.wire.NetworkOrder.putMac;
 import static dev.ferry.tcp.wire.NetworkOrder.putU16;
+import static dev.ferry.tcp.wire.NetworkOrder.putU32;
+import static dev.ferry.tcp.wire.NetworkOrder.putU64;
 import static dev.ferry.tcp.wire.NetworkOrder.u16;
+import static dev.ferry.tcp.wire.NetworkOrder.u32;
+import static dev.ferry.tcp.wire.NetworkOrder.u64;
 
 import java.lang.foreign.MemorySegment;
 
@@ -30,8 +32,8 @@ import java.lang.foreign.MemorySegment;
  * one tag of either TPID is accepted too. {@link #vlanId()} is the tag nearest the payload (the
  * customer VLAN), {@link #outerVlanId()} the service tag of a double-tagged frame.
  *
- * <p>Contract: after {@link #wrap} returned {@link Malformed#NONE}, every accessor reads inside the
- * wrapped range and none can fail. Not thread-safe; one instance per shard, re-wrapped per frame.
+ * <p>Contract: after {@link #wrap} returned {@link Malformed#NONE}, no accessor can fail: {@code
+ * wrap} reads the addresses, tags and type, and the accessors return what it read. Not thread-safe; one instance per shard, re-wrapped per frame.
  */
 public final class EthernetHeader {
     public static final int DST_OFFSET = 0;
@@ -52,8 +54,8 @@ public final class EthernetHeader {
 
     private static final int VLAN_ID_MASK = 0x0fff;
 
-    private MemorySegment memory;
-    private long offset;
+    private long dst;
+    private long src;
     private int headerLength;
     private int etherType;
     private int vlanId;
@@ -66,11 +68,13 @@ public final class EthernetHeader {
      * @return {@link Malformed#NONE}, or {@link Malformed#ETHERNET_TRUNCATED}
      */
     public Malformed wrap(MemorySegment memory, long offset, int length) {
-        this.memory = memory;
-        this.offset = offset;
         if (length < LENGTH) {
             return Malformed.ETHERNET_TRUNCATED;
         }
+        // Both MACs in two loads: bytes 0..7 are dst and the top of src, 8..11 the rest of src.
+        long first = u64(memory, offset);
+        this.dst = first >>> 16;
+        this.src = (first & 0xffff) << 32 | (u32(memory, offset + SRC_OFFSET + 2) & 0xffff_ffffL);
         int type = u16(memory, offset + TYPE_OFFSET);
         int at = LENGTH;
         int inner = NO_VLAN;
@@ -94,12 +98,12 @@ public final class EthernetHeader {
 
     /** The destination MAC in the low 48 bits. */
     public long dst() {
-        return mac(memory, offset + DST_OFFSET);
+        return dst;
     }
 
     /** The source MAC in the low 48 bits. */
     public long src() {
-        return mac(memory, offset + SRC_OFFSET);
+        return src;
     }
 
     /** The ethertype of the payload, after any VLAN tags. */
@@ -128,8 +132,9 @@ public final class EthernetHeader {
      * @param vlanId {@link #NO_VLAN} for an untagged frame, else 0..4095
      */
     public static int write(MemorySegment memory, long offset, long dst, long src, int vlanId, int etherType) {
-        putMac(memory, offset + DST_OFFSET, dst);
-        putMac(memory, offset + SRC_OFFSET, src);
+        // Both MACs in two stores: dst and the top of src, then the rest of src.
+        putU64(memory, offset, (dst & 0xffff_ffff_ffffL) << 16 | (src >>> 32 & 0xffff));
+        putU32(memory, offset + SRC_OFFSET + 2, (int) src);
         if (vlanId == NO_VLAN) {
             putU16(memory, offset + TYPE_OFFSET, etherType);
             return LENGTH;

@@ -17,9 +17,10 @@ import java.lang.foreign.MemorySegment;
  * int frameLength = builder.complete(memory, at);         // or completeOffloaded(memory, at)
  * }</pre>
  *
- * {@link #complete} fills the IPv4 header checksum and the full TCP checksum. {@link
- * #completeOffloaded} fills the IPv4 header checksum and leaves in the TCP checksum field only the
- * folded, uncomplemented pseudo-header sum, which is what Linux expects of a frame sent with a
+ * {@link #writeHeaders} already fills the IPv4 header checksum (it knows every field the checksum
+ * covers, lengths included). {@link #complete} fills the full TCP checksum; {@link
+ * #completeOffloaded} leaves in the TCP checksum field only the folded, uncomplemented
+ * pseudo-header sum, which is what Linux expects of a frame sent with a
  * virtio_net_hdr asking for NEEDS_CSUM (the device adds the TCP header and payload).
  *
  * <p>IPv4 frames go out with DF set, identification 0 (RFC 6864 section 4.1 allows it for atomic
@@ -33,13 +34,12 @@ public final class FrameBuilder {
     private int tcpOffset;
     private int headerLength;
     private int frameLength;
-    private boolean ipv6;
     private long pseudoHeaderSum;
 
     /**
      * Writes every header of {@code spec}'s segment at {@code offset} (lengths from {@code
-     * spec.payloadLength()}, checksums left for {@link #complete}) and returns the header length:
-     * the payload goes right after.
+     * spec.payloadLength()}, the IPv4 header checksum, the TCP checksum left for {@link #complete})
+     * and returns the header length: the payload goes right after.
      */
     public int writeHeaders(MemorySegment memory, long offset, SegmentSpec spec) {
         int l3 = EthernetHeader.write(
@@ -97,16 +97,15 @@ public final class FrameBuilder {
                 spec.urgentPointer());
         options.write(memory, offset + l4 + TcpHeader.OPTIONS_OFFSET);
         this.frameOffset = offset;
-        this.ipv6 = spec.isIpv6();
         this.tcpOffset = l4;
         this.headerLength = l4 + tcpHeaderLength;
         this.frameLength = l4 + tcpLength;
         return headerLength;
     }
 
-    /** Fills every checksum of the frame last written at {@code offset}; returns its length. */
+    /** Fills the TCP checksum of the frame last written at {@code offset}; returns its length. */
     public int complete(MemorySegment memory, long offset) {
-        completeIp(memory, offset);
+        checkLastFrame(offset);
         long l4 = offset + tcpOffset;
         long sum = Checksum.add(memory, l4, frameLength - tcpOffset, pseudoHeaderSum);
         putU16(memory, l4 + TcpHeader.CHECKSUM_OFFSET, Checksum.finish(sum));
@@ -114,23 +113,19 @@ public final class FrameBuilder {
     }
 
     /**
-     * Fills the IPv4 header checksum and puts the folded pseudo-header sum, not complemented, in
-     * the TCP checksum field, for a device that finishes the checksum (and may segment); returns
-     * the frame length.
+     * Puts the folded pseudo-header sum, not complemented, in the TCP checksum field, for a device
+     * that finishes the checksum (and may segment); returns the frame length.
      */
     public int completeOffloaded(MemorySegment memory, long offset) {
-        completeIp(memory, offset);
+        checkLastFrame(offset);
         putU16(memory, offset + tcpOffset + TcpHeader.CHECKSUM_OFFSET, Checksum.fold(pseudoHeaderSum));
         return frameLength;
     }
 
-    private void completeIp(MemorySegment memory, long offset) {
+    private void checkLastFrame(long offset) {
         if (offset != frameOffset) {
             throw new IllegalStateException(
                     "complete(" + offset + ") but the last frame was written at " + frameOffset);
-        }
-        if (!ipv6) {
-            Ipv4Header.writeChecksum(memory, offset + tcpOffset - Ipv4Header.MIN_LENGTH);
         }
     }
 

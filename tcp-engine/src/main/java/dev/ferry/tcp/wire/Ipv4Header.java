@@ -1,11 +1,9 @@
 package dev.ferry.tcp.wire;
 
-import static dev.ferry.tcp.wire.NetworkOrder.putU16;
 import static dev.ferry.tcp.wire.NetworkOrder.putU32;
-import static dev.ferry.tcp.wire.NetworkOrder.putU8;
-import static dev.ferry.tcp.wire.NetworkOrder.u16;
+import static dev.ferry.tcp.wire.NetworkOrder.putU64;
 import static dev.ferry.tcp.wire.NetworkOrder.u32;
-import static dev.ferry.tcp.wire.NetworkOrder.u8;
+import static dev.ferry.tcp.wire.NetworkOrder.u64;
 
 import java.lang.foreign.MemorySegment;
 
@@ -32,7 +30,9 @@ import java.lang.foreign.MemorySegment;
  * </pre>
  *
  * <p>Contract: after {@link #wrap} returned {@link Malformed#NONE}, the header (with options) and
- * {@link #totalLength()} bytes lie inside the wrapped range and no accessor can fail. The checksum
+ * {@link #totalLength()} bytes lie inside the wrapped range and no accessor can fail. {@code wrap}
+ * reads the fixed 20 bytes in three loads and the accessors decode those, so they see the header
+ * as it was when wrapped. The checksum
  * and the fragment fields are not judged here: that is {@link FrameParser}'s policy.
  */
 public final class Ipv4Header {
@@ -59,10 +59,16 @@ public final class Ipv4Header {
 
     private MemorySegment memory;
     private long offset;
+    // The fixed header as three big-endian loads, taken by wrap: accessors decode these instead of
+    // touching memory again (one bounds-checked access per field costs more than the parse itself).
+    private long bytes0to7;
+    private long bytes8to15;
+    private int bytes16to19;
 
     /**
      * Points this view at an IPv4 header with {@code available} bytes behind its start (the rest of
-     * the frame, which may include Ethernet padding past the IP total length).
+     * the frame, which may include Ethernet padding past the IP total length), and reads its fixed
+     * part.
      *
      * @return {@link Malformed#NONE}, {@link Malformed#IP_TRUNCATED}, {@link
      *     Malformed#BAD_IP_VERSION}, {@link Malformed#BAD_IHL} or {@link
@@ -74,15 +80,17 @@ public final class Ipv4Header {
         if (available < MIN_LENGTH) {
             return Malformed.IP_TRUNCATED;
         }
-        int versionIhl = u8(memory, offset + VERSION_IHL_OFFSET);
-        if (versionIhl >>> 4 != 4) {
+        bytes0to7 = u64(memory, offset);
+        bytes8to15 = u64(memory, offset + 8);
+        bytes16to19 = u32(memory, offset + 16);
+        if (bytes0to7 >>> 60 != 4) {
             return Malformed.BAD_IP_VERSION;
         }
         int total = totalLength();
         if (total > available) {
             return Malformed.IP_LENGTH_BEYOND_FRAME;
         }
-        int headerLength = (versionIhl & 0x0f) * 4;
+        int headerLength = headerLength();
         if (headerLength < MIN_LENGTH || headerLength > total) {
             return Malformed.BAD_IHL;
         }
@@ -91,12 +99,12 @@ public final class Ipv4Header {
 
     /** Header bytes including options: IHL * 4. */
     public int headerLength() {
-        return (u8(memory, offset + VERSION_IHL_OFFSET) & 0x0f) * 4;
+        return (int) (bytes0to7 >>> 56 & 0x0f) * 4;
     }
 
     /** DSCP and ECN: the second byte. */
     public int tos() {
-        return u8(memory, offset + TOS_OFFSET);
+        return (int) (bytes0to7 >>> 48) & 0xff;
     }
 
     /** The ECN codepoint (RFC 3168): 0 not ECT, 1 ECT(1), 2 ECT(0), 3 CE. */
@@ -106,52 +114,61 @@ public final class Ipv4Header {
 
     /** Header plus payload bytes, as the sender declared them. */
     public int totalLength() {
-        return u16(memory, offset + TOTAL_LENGTH_OFFSET);
+        return (int) (bytes0to7 >>> 32) & 0xffff;
     }
 
     public int identification() {
-        return u16(memory, offset + IDENTIFICATION_OFFSET);
+        return (int) (bytes0to7 >>> 16) & 0xffff;
     }
 
     public boolean dontFragment() {
-        return (u16(memory, offset + FLAGS_FRAGMENT_OFFSET) & FLAG_DF) != 0;
+        return (bytes0to7 & FLAG_DF) != 0;
     }
 
     /** True for any piece of a fragmented datagram: MF set or a non-zero fragment offset. */
     public boolean isFragment() {
-        return (u16(memory, offset + FLAGS_FRAGMENT_OFFSET) & (FLAG_MF | FRAGMENT_OFFSET_MASK)) != 0;
+        return (bytes0to7 & (FLAG_MF | FRAGMENT_OFFSET_MASK)) != 0;
     }
 
     public int ttl() {
-        return u8(memory, offset + TTL_OFFSET);
+        return (int) (bytes8to15 >>> 56);
     }
 
     public int protocol() {
-        return u8(memory, offset + PROTOCOL_OFFSET);
+        return (int) (bytes8to15 >>> 48) & 0xff;
     }
 
     public int checksum() {
-        return u16(memory, offset + CHECKSUM_OFFSET);
+        return (int) (bytes8to15 >>> 32) & 0xffff;
     }
 
     /** The source address as a big-endian int (10.0.0.1 is 0x0a000001). */
     public int src() {
-        return u32(memory, offset + SRC_OFFSET);
+        return (int) bytes8to15;
     }
 
     public int dst() {
-        return u32(memory, offset + DST_OFFSET);
+        return bytes16to19;
     }
 
     /** True when the header checksum (over the options too) verifies. */
     public boolean checksumValid() {
-        return Checksum.fold(Checksum.add(memory, offset, headerLength(), 0)) == 0xffff;
+        long sum = (bytes0to7 >>> 32)
+                + (bytes0to7 & 0xffff_ffffL)
+                + (bytes8to15 >>> 32)
+                + (bytes8to15 & 0xffff_ffffL)
+                + (bytes16to19 & 0xffff_ffffL);
+        int optionsLength = headerLength() - MIN_LENGTH;
+        if (optionsLength > 0) {
+            sum = Checksum.add(memory, offset + MIN_LENGTH, optionsLength, sum);
+        }
+        return Checksum.verifies(sum);
     }
 
     /**
-     * Writes a 20-byte header with DF set and fragment offset 0, checksum left 0 (see {@link
-     * #writeChecksum}), and returns {@link #MIN_LENGTH}. With DF set the identification may be 0
-     * (RFC 6864 section 4.1: it only serves reassembly, which DF rules out).
+     * Writes a 20-byte header with DF set, fragment offset 0 and its checksum, and returns {@link
+     * #MIN_LENGTH}. With DF set the identification may be 0 (RFC 6864 section 4.1: it only serves
+     * reassembly, which DF rules out).
      */
     public static int write(
             MemorySegment memory,
@@ -163,22 +180,22 @@ public final class Ipv4Header {
             int protocol,
             int src,
             int dst) {
-        putU8(memory, offset + VERSION_IHL_OFFSET, 0x45);
-        putU8(memory, offset + TOS_OFFSET, tos);
-        putU16(memory, offset + TOTAL_LENGTH_OFFSET, totalLength);
-        putU16(memory, offset + IDENTIFICATION_OFFSET, identification);
-        putU16(memory, offset + FLAGS_FRAGMENT_OFFSET, FLAG_DF);
-        putU8(memory, offset + TTL_OFFSET, ttl);
-        putU8(memory, offset + PROTOCOL_OFFSET, protocol);
-        putU16(memory, offset + CHECKSUM_OFFSET, 0);
-        putU32(memory, offset + SRC_OFFSET, src);
+        // Composed as three words and summed from them: no read-back for the checksum.
+        long bytes0to7 = 0x45L << 56
+                | (tos & 0xffL) << 48
+                | (totalLength & 0xffffL) << 32
+                | (identification & 0xffffL) << 16
+                | FLAG_DF;
+        long bytes8to15 = (ttl & 0xffL) << 56 | (protocol & 0xffL) << 48 | (src & 0xffff_ffffL);
+        long sum = (bytes0to7 >>> 32)
+                + (bytes0to7 & 0xffff_ffffL)
+                + (bytes8to15 >>> 32)
+                + (bytes8to15 & 0xffff_ffffL)
+                + (dst & 0xffff_ffffL);
+        bytes8to15 |= (long) Checksum.finish(sum) << 32;
+        putU64(memory, offset, bytes0to7);
+        putU64(memory, offset + 8, bytes8to15);
         putU32(memory, offset + DST_OFFSET, dst);
         return MIN_LENGTH;
-    }
-
-    /** Computes and stores the header checksum of the option-less header at {@code offset}. */
-    public static void writeChecksum(MemorySegment memory, long offset) {
-        putU16(memory, offset + CHECKSUM_OFFSET, 0);
-        putU16(memory, offset + CHECKSUM_OFFSET, Checksum.finish(Checksum.add(memory, offset, MIN_LENGTH, 0)));
     }
 }

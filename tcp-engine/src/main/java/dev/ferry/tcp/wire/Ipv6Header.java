@@ -4,10 +4,7 @@ import static dev.ferry.tcp.wire.NetworkOrder.putU16;
 import static dev.ferry.tcp.wire.NetworkOrder.putU32;
 import static dev.ferry.tcp.wire.NetworkOrder.putU64;
 import static dev.ferry.tcp.wire.NetworkOrder.putU8;
-import static dev.ferry.tcp.wire.NetworkOrder.u16;
-import static dev.ferry.tcp.wire.NetworkOrder.u32;
 import static dev.ferry.tcp.wire.NetworkOrder.u64;
-import static dev.ferry.tcp.wire.NetworkOrder.u8;
 
 import java.lang.foreign.MemorySegment;
 
@@ -36,7 +33,8 @@ import java.lang.foreign.MemorySegment;
  * Addresses are read as two longs each: {@code hi} is bytes 0..7, {@code lo} bytes 8..15.
  *
  * <p>Contract: after {@link #wrap} returned {@link Malformed#NONE}, the header and {@link
- * #payloadLength()} bytes behind it lie inside the wrapped range and no accessor can fail.
+ * #payloadLength()} bytes behind it lie inside the wrapped range and no accessor can fail. {@code
+ * wrap} reads the 40 bytes in five loads and the accessors decode those.
  */
 public final class Ipv6Header {
     public static final int VERSION_CLASS_FLOW_OFFSET = 0;
@@ -49,32 +47,40 @@ public final class Ipv6Header {
 
     public static final int NEXT_HEADER_TCP = 6;
 
-    private MemorySegment memory;
-    private long offset;
+    // The fixed header as five big-endian loads, taken by wrap; accessors decode these.
+    private long bytes0to7;
+    private long srcHi;
+    private long srcLo;
+    private long dstHi;
+    private long dstLo;
 
     /**
-     * Points this view at an IPv6 header with {@code available} bytes behind its start.
+     * Points this view at an IPv6 header with {@code available} bytes behind its start and reads
+     * it.
      *
      * @return {@link Malformed#NONE}, {@link Malformed#IP_TRUNCATED}, {@link
      *     Malformed#BAD_IP_VERSION} or {@link Malformed#IP_LENGTH_BEYOND_FRAME}
      */
     public Malformed wrap(MemorySegment memory, long offset, int available) {
-        this.memory = memory;
-        this.offset = offset;
         if (available < LENGTH) {
             return Malformed.IP_TRUNCATED;
         }
-        if (u8(memory, offset) >>> 4 != 6) {
+        bytes0to7 = u64(memory, offset);
+        if (bytes0to7 >>> 60 != 6) {
             return Malformed.BAD_IP_VERSION;
         }
         if (LENGTH + payloadLength() > available) {
             return Malformed.IP_LENGTH_BEYOND_FRAME;
         }
+        srcHi = u64(memory, offset + SRC_OFFSET);
+        srcLo = u64(memory, offset + SRC_OFFSET + 8);
+        dstHi = u64(memory, offset + DST_OFFSET);
+        dstLo = u64(memory, offset + DST_OFFSET + 8);
         return Malformed.NONE;
     }
 
     public int trafficClass() {
-        return (u16(memory, offset + VERSION_CLASS_FLOW_OFFSET) >>> 4) & 0xff;
+        return (int) (bytes0to7 >>> 52) & 0xff;
     }
 
     /** The ECN codepoint (RFC 3168): the low two bits of the traffic class. */
@@ -83,36 +89,36 @@ public final class Ipv6Header {
     }
 
     public int flowLabel() {
-        return u32(memory, offset + VERSION_CLASS_FLOW_OFFSET) & 0x000f_ffff;
+        return (int) (bytes0to7 >>> 32) & 0x000f_ffff;
     }
 
     /** Bytes after the fixed header. */
     public int payloadLength() {
-        return u16(memory, offset + PAYLOAD_LENGTH_OFFSET);
+        return (int) (bytes0to7 >>> 16) & 0xffff;
     }
 
     public int nextHeader() {
-        return u8(memory, offset + NEXT_HEADER_OFFSET);
+        return (int) (bytes0to7 >>> 8) & 0xff;
     }
 
     public int hopLimit() {
-        return u8(memory, offset + HOP_LIMIT_OFFSET);
+        return (int) bytes0to7 & 0xff;
     }
 
     public long srcHi() {
-        return u64(memory, offset + SRC_OFFSET);
+        return srcHi;
     }
 
     public long srcLo() {
-        return u64(memory, offset + SRC_OFFSET + 8);
+        return srcLo;
     }
 
     public long dstHi() {
-        return u64(memory, offset + DST_OFFSET);
+        return dstHi;
     }
 
     public long dstLo() {
-        return u64(memory, offset + DST_OFFSET + 8);
+        return dstLo;
     }
 
     /**

@@ -1,11 +1,9 @@
 package dev.ferry.tcp.wire;
 
-import static dev.ferry.tcp.wire.NetworkOrder.putU16;
 import static dev.ferry.tcp.wire.NetworkOrder.putU32;
-import static dev.ferry.tcp.wire.NetworkOrder.putU8;
-import static dev.ferry.tcp.wire.NetworkOrder.u16;
+import static dev.ferry.tcp.wire.NetworkOrder.putU64;
 import static dev.ferry.tcp.wire.NetworkOrder.u32;
-import static dev.ferry.tcp.wire.NetworkOrder.u8;
+import static dev.ferry.tcp.wire.NetworkOrder.u64;
 
 import java.lang.foreign.MemorySegment;
 
@@ -33,7 +31,10 @@ import java.lang.foreign.MemorySegment;
  * </pre>
  *
  * <p>Contract: after {@link #wrap} returned {@link Malformed#NONE}, the header including its
- * options lies inside the wrapped segment and no accessor can fail.
+ * options lies inside the wrapped segment and no accessor can fail. {@code wrap} reads the fixed
+ * 20 bytes in three loads and the accessors decode those (one bounds-checked memory access per
+ * field would cost more than the rest of the parse), so they see the header as it was when
+ * wrapped; the options stay in memory for {@link TcpOptions}.
  */
 public final class TcpHeader {
     public static final int SRC_PORT_OFFSET = 0;
@@ -51,21 +52,27 @@ public final class TcpHeader {
     /** Bytes of a header with the most options (data offset 15). */
     public static final int MAX_LENGTH = 60;
 
-    private MemorySegment memory;
     private long offset;
+    // The fixed header as three big-endian loads, taken by wrap; accessors decode these.
+    private long bytes0to7;
+    private long bytes8to15;
+    private int bytes16to19;
 
     /**
-     * Points this view at a TCP segment of {@code segmentLength} bytes (header and payload).
+     * Points this view at a TCP segment of {@code segmentLength} bytes (header and payload) and
+     * reads its fixed header.
      *
      * @return {@link Malformed#NONE}, {@link Malformed#TCP_TRUNCATED} or {@link
      *     Malformed#BAD_TCP_DATA_OFFSET}
      */
     public Malformed wrap(MemorySegment memory, long offset, int segmentLength) {
-        this.memory = memory;
         this.offset = offset;
         if (segmentLength < MIN_LENGTH) {
             return Malformed.TCP_TRUNCATED;
         }
+        bytes0to7 = u64(memory, offset);
+        bytes8to15 = u64(memory, offset + 8);
+        bytes16to19 = u32(memory, offset + 16);
         int headerLength = headerLength();
         if (headerLength < MIN_LENGTH || headerLength > segmentLength) {
             return Malformed.BAD_TCP_DATA_OFFSET;
@@ -74,42 +81,42 @@ public final class TcpHeader {
     }
 
     public int srcPort() {
-        return u16(memory, offset + SRC_PORT_OFFSET);
+        return (int) (bytes0to7 >>> 48);
     }
 
     public int dstPort() {
-        return u16(memory, offset + DST_PORT_OFFSET);
+        return (int) (bytes0to7 >>> 32) & 0xffff;
     }
 
     public int seq() {
-        return u32(memory, offset + SEQ_OFFSET);
+        return (int) bytes0to7;
     }
 
     public int ack() {
-        return u32(memory, offset + ACK_OFFSET);
+        return (int) (bytes8to15 >>> 32);
     }
 
     /** Header bytes including options: data offset * 4. */
     public int headerLength() {
-        return (u8(memory, offset + DATA_OFFSET_OFFSET) >>> 4) * 4;
+        return (int) (bytes8to15 >>> 28 & 0xf) * 4;
     }
 
     /** The eight flag bits, {@link TcpFlags} constants. */
     public int flags() {
-        return u8(memory, offset + FLAGS_OFFSET);
+        return (int) (bytes8to15 >>> 16) & 0xff;
     }
 
     /** The window field as sent, before any window scaling. */
     public int window() {
-        return u16(memory, offset + WINDOW_OFFSET);
+        return (int) bytes8to15 & 0xffff;
     }
 
     public int checksum() {
-        return u16(memory, offset + CHECKSUM_OFFSET);
+        return bytes16to19 >>> 16;
     }
 
     public int urgentPointer() {
-        return u16(memory, offset + URGENT_OFFSET);
+        return bytes16to19 & 0xffff;
     }
 
     /** Absolute offset of the first option byte in the wrapped memory. */
@@ -137,14 +144,14 @@ public final class TcpHeader {
             int flags,
             int window,
             int urgentPointer) {
-        putU16(memory, offset + SRC_PORT_OFFSET, srcPort);
-        putU16(memory, offset + DST_PORT_OFFSET, dstPort);
-        putU32(memory, offset + SEQ_OFFSET, seq);
-        putU32(memory, offset + ACK_OFFSET, ack);
-        putU8(memory, offset + DATA_OFFSET_OFFSET, (headerLength / 4) << 4);
-        putU8(memory, offset + FLAGS_OFFSET, flags);
-        putU16(memory, offset + WINDOW_OFFSET, window);
-        putU16(memory, offset + CHECKSUM_OFFSET, 0);
-        putU16(memory, offset + URGENT_OFFSET, urgentPointer);
+        putU64(memory, offset, (srcPort & 0xffffL) << 48 | (dstPort & 0xffffL) << 32 | (seq & 0xffff_ffffL));
+        putU64(
+                memory,
+                offset + 8,
+                (ack & 0xffff_ffffL) << 32
+                        | (long) (headerLength / 4) << 28
+                        | (flags & 0xffL) << 16
+                        | (window & 0xffffL));
+        putU32(memory, offset + CHECKSUM_OFFSET, urgentPointer & 0xffff); // checksum 0 for now
     }
 }

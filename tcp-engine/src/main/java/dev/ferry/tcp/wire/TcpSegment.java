@@ -389,11 +389,11 @@ public record TcpSegment(
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder(96)
-                .append(src.getHostAddress())
+                .append(text(src))
                 .append('.')
                 .append(srcPort)
                 .append(" > ")
-                .append(dst.getHostAddress())
+                .append(text(dst))
                 .append('.')
                 .append(dstPort)
                 .append(": Flags [")
@@ -408,5 +408,40 @@ public record TcpSegment(
             out.append(", options ").append(options);
         }
         return out.append(", length ").append(payload.length).toString();
+    }
+
+    /** An address as people write it: IPv6 in RFC 5952's short form (fd00::1, not fd00:0:0:0:0:0:0:1). */
+    static String text(InetAddress address) {
+        byte[] raw = address.getAddress();
+        if (raw.length == 4) {
+            return address.getHostAddress();
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (raw[2 * i] & 0xff) << 8 | (raw[2 * i + 1] & 0xff);
+        }
+        // RFC 5952 section 4.2: the longest run of two or more zero groups (the first if tied) is "::".
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) j++;
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') out.append(':');
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
     }
 }

@@ -124,4 +124,15 @@ class TcpSegmentTest {
         assertThat(TcpSegment.parse(offloaded, RxChecksum.PARTIAL)).isEqualTo(big);
         assertThat(TcpSegment.parse(big.toFrame())).isEqualTo(big);
     }
+
+    @Test
+    void ipv6AddressesPrintInTheirShortForm() {
+        assertThat(TcpSegment.text(TcpSegment.address("fd00:0:0:0:0:0:0:1"))).isEqualTo("fd00::1");
+        assertThat(TcpSegment.text(TcpSegment.address("::"))).isEqualTo("::");
+        assertThat(TcpSegment.text(TcpSegment.address("::1"))).isEqualTo("::1");
+        assertThat(TcpSegment.text(TcpSegment.address("2001:db8:0:0:1:0:0:1"))).isEqualTo("2001:db8::1:0:0:1");
+        assertThat(TcpSegment.text(TcpSegment.address("2001:db8:0:1:1:1:1:1"))).isEqualTo("2001:db8:0:1:1:1:1:1");
+        assertThat(TcpSegment.text(TcpSegment.address("fe80:0:0:1:0:0:0:0"))).isEqualTo("fe80:0:0:1::");
+        assertThat(TcpSegment.of("fd00::1", 443, "fd00::2", 5).toString()).startsWith("fd00::1.443 > fd00::2.5:");
+    }
 }
