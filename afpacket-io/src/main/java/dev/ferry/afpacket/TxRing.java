@@ -183,8 +183,11 @@ public final class TxRing {
 
     /**
      * Hands every committed frame to the kernel with one non-blocking {@code sendto}. Returns the
-     * number of frames the kernel took. A busy device (EAGAIN, ENOBUFS) keeps the frames for the next
-     * flush; any other failure drops the unsent frames (counted) and frees their slots.
+     * number of frames the kernel took. A full socket send buffer (EAGAIN) keeps the frames for the
+     * next flush. Any other failure drops the unsent frames (counted) and frees their slots: the
+     * kernel would otherwise retry the failing frame forever. ENOBUFS, for one, means the device
+     * dropped the frame — for example a GSO frame sent with qdisc bypass to a device without TSO,
+     * which the kernel will not segment on that path.
      */
     public int flush() {
         if (unsentCount == 0) {
@@ -199,7 +202,7 @@ public final class TxRing {
             return sent;
         }
         lastErrno = Native.errno(callState);
-        if (lastErrno == Kernel.EAGAIN || lastErrno == Kernel.ENOBUFS) {
+        if (lastErrno == Kernel.EAGAIN) {
             sendBusy++;
             return settleAfterPartialSend();
         }
@@ -258,7 +261,7 @@ public final class TxRing {
         return oversize;
     }
 
-    /** Flushes that found the device busy (EAGAIN/ENOBUFS); the frames were kept. */
+    /** Flushes that found the socket's send buffer full (EAGAIN); the frames were kept. */
     public long sendBusy() {
         return sendBusy;
     }
