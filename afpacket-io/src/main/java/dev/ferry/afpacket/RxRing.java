@@ -22,8 +22,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>In {@link RxMode#PEEK} the reader also walks the block the kernel is still filling. The rules
  * that make this sound (measured on x86-64, see FACTS.md): a frame is taken only when its status
- * has TP_STATUS_USER and {@code tp_net} (the last of the fields the kernel writes after the status
- * that we use) is non-zero; a block is left only when it is retired and every frame it counts has
+ * has TP_STATUS_USER and each header field we use ({@code tp_snaplen}, {@code tp_mac}, {@code
+ * tp_net}, all written by the kernel after the status) is non-zero; a block is left only when it is retired and every frame it counts has
  * been seen; and every block is zeroed beyond its header before it is handed back, so stale bytes
  * of an earlier round can never look like a status word.
  *
@@ -48,6 +48,7 @@ public final class RxRing {
     private long blocksReleased;
     private long blocksTimedOut;
     private long desyncs;
+    private long incomplete;
 
     RxRing(MemorySegment memory, int blockSize, int blockCount, boolean peek) {
         this.memory = memory;
@@ -110,14 +111,16 @@ public final class RxRing {
             if ((status & Kernel.TP_STATUS_USER) == 0) {
                 return handed;
             }
-            // tp_net is written after tp_len, tp_snaplen and tp_mac; on x86-64 stores become
-            // visible in order, so a non-zero tp_net means the lengths we read next are final.
+            // The kernel stores tp_snaplen, tp_mac and tp_net after the status, in an order the
+            // compiler chooses: each is 0 (the block was zeroed) until its own store lands, so the
+            // frame is complete when all three are non-zero.
+            int snaplen = memory.get(JAVA_INT, frame + Tpacket3Hdr.TP_SNAPLEN_OFFSET);
+            int mac = Short.toUnsignedInt(memory.get(JAVA_SHORT, frame + Tpacket3Hdr.TP_MAC_OFFSET));
             int net = Short.toUnsignedInt(memory.get(JAVA_SHORT, frame + Tpacket3Hdr.TP_NET_OFFSET));
-            if (net == 0) {
+            if (snaplen == 0 || mac == 0 || net == 0) {
+                incomplete++;
                 return handed;
             }
-            int mac = Short.toUnsignedInt(memory.get(JAVA_SHORT, frame + Tpacket3Hdr.TP_MAC_OFFSET));
-            int snaplen = memory.get(JAVA_INT, frame + Tpacket3Hdr.TP_SNAPLEN_OFFSET);
             int next = memory.get(JAVA_INT, frame + Tpacket3Hdr.TP_NEXT_OFFSET_OFFSET);
             framesSeen++;
             framesRead++;
@@ -191,5 +194,13 @@ public final class RxRing {
     /** Blocks abandoned because their frame chain did not match their frame count (expected 0). */
     public long desyncs() {
         return desyncs;
+    }
+
+    /**
+     * Times a frame's status was set but its header fields were not yet all written, so the reader
+     * came back later (PEEK only; a handful per million frames).
+     */
+    public long incompleteFrames() {
+        return incomplete;
     }
 }

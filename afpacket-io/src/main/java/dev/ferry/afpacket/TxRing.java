@@ -49,6 +49,7 @@ public final class TxRing {
     private long sendBusy;
     private long sendErrors;
     private long framesDropped;
+    private long staleErrors;
     private int lastErrno;
 
     TxRing(
@@ -195,6 +196,13 @@ public final class TxRing {
         }
         flushes++;
         long rc = Native.sendto(callState, fd, MemorySegment.NULL, 0, Kernel.MSG_DONTWAIT);
+        if (rc < 0 && Native.errno(callState) != Kernel.EAGAIN) {
+            // A socket reports an earlier asynchronous error (say ENETDOWN when its device went
+            // down and came back) once, on the next send, without sending anything: try once more.
+            lastErrno = Native.errno(callState);
+            staleErrors++;
+            rc = Native.sendto(callState, fd, MemorySegment.NULL, 0, Kernel.MSG_DONTWAIT);
+        }
         if (rc >= 0) {
             int sent = unsentCount;
             unsentStart = head;
@@ -279,5 +287,10 @@ public final class TxRing {
     /** The errno of the last failed flush (0 if none). */
     public int lastErrno() {
         return lastErrno;
+    }
+
+    /** Failed sends that were retried at once (a socket's pending error is reported only once). */
+    public long retriedErrors() {
+        return staleErrors;
     }
 }

@@ -227,6 +227,11 @@ public final class ShardLoop implements AutoCloseable {
         return thread.isAlive();
     }
 
+    /** CPU time the loop's thread has used, in ns (precise: the scheduler's accounting). */
+    public long threadCpuTimeNs() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.threadId());
+    }
+
     /** Turns run. Read from the shard thread, or after close. */
     public long turns() {
         return turns;
