@@ -57,6 +57,18 @@ public final class RxRing {
         this.peek = peek;
     }
 
+    /**
+     * A reader over {@code memory} laid out as the kernel lays out a V3 RX ring ({@code blockCount}
+     * blocks of {@code blockSize} bytes), for benchmarks and tests that build blocks themselves.
+     * Sockets make their own ring ({@link PacketSocket#rx()}).
+     */
+    public static RxRing over(MemorySegment memory, int blockSize, int blockCount, RxMode mode) {
+        if (memory.byteSize() < (long) blockSize * blockCount) {
+            throw new IllegalArgumentException("memory smaller than " + blockCount + " blocks of " + blockSize);
+        }
+        return new RxRing(memory, blockSize, blockCount, mode == RxMode.PEEK);
+    }
+
     /** The ring memory (every block); frame offsets handed to handlers point into it. */
     public MemorySegment memory() {
         return memory;
@@ -80,6 +92,7 @@ public final class RxRing {
      */
     public int drain(RxFrameHandler handler, int maxFrames) {
         int handed = 0;
+        blocks:
         while (handed < maxFrames) {
             long base = (long) block * blockSize;
             int blockStatus = (int) INT.getAcquire(memory, base + TpacketBlockDesc.BLOCK_STATUS_OFFSET);
@@ -87,50 +100,62 @@ public final class RxRing {
             if (!retired && !peek) {
                 return handed;
             }
+            int count = Integer.MAX_VALUE;
             if (retired) {
-                int count = memory.get(JAVA_INT, base + TpacketBlockDesc.NUM_PKTS_OFFSET);
+                count = memory.get(JAVA_INT, base + TpacketBlockDesc.NUM_PKTS_OFFSET);
                 if (framesSeen == 0) {
                     frameOffset = memory.get(JAVA_INT, base + TpacketBlockDesc.OFFSET_TO_FIRST_PKT_OFFSET);
                 }
-                if (framesSeen >= count) {
-                    release(base, blockStatus);
-                    continue;
-                }
-                if (frameOffset < TpacketBlockDesc.FIRST_FRAME_OFFSET || frameOffset + Tpacket3Hdr.HDRLEN > blockSize) {
-                    // The block says it holds more frames than its chain leads to: never expected,
-                    // but a reader must not walk off the block. Count it and move on.
+            }
+            // The frames of this block, without re-reading its header for each one.
+            boolean lost = false;
+            while (handed < maxFrames && framesSeen < count) {
+                int room = retired ? Tpacket3Hdr.HDRLEN : BLOCK_TAIL_GUARD;
+                if (frameOffset < TpacketBlockDesc.FIRST_FRAME_OFFSET || frameOffset + room > blockSize) {
+                    if (!retired) {
+                        // The open block holds no further frame. If it retired meanwhile, hand it
+                        // back now; otherwise wait for it to retire.
+                        int now = (int) INT.getAcquire(memory, base + TpacketBlockDesc.BLOCK_STATUS_OFFSET);
+                        if ((now & Kernel.TP_STATUS_USER) != 0) {
+                            continue blocks;
+                        }
+                        return handed;
+                    }
+                    // The block counts more frames than its chain leads to: never expected, but a
+                    // reader must not walk off the block. Count it and move on.
                     desyncs++;
-                    release(base, blockStatus);
-                    continue;
+                    lost = true;
+                    break;
                 }
-            } else if (frameOffset < 0 || frameOffset + BLOCK_TAIL_GUARD > blockSize) {
-                return handed; // the open block can hold no further frame: wait for it to retire
+                long frame = base + frameOffset;
+                int status = (int) INT.getAcquire(memory, frame + Tpacket3Hdr.TP_STATUS_OFFSET);
+                if ((status & Kernel.TP_STATUS_USER) == 0) {
+                    return handed;
+                }
+                // The kernel stores tp_snaplen, tp_mac and tp_net after the status, in an order the
+                // compiler chooses: each is 0 (the block was zeroed) until its own store lands, so
+                // the frame is complete when all three are non-zero.
+                int snaplen = memory.get(JAVA_INT, frame + Tpacket3Hdr.TP_SNAPLEN_OFFSET);
+                int mac = Short.toUnsignedInt(memory.get(JAVA_SHORT, frame + Tpacket3Hdr.TP_MAC_OFFSET));
+                int net = Short.toUnsignedInt(memory.get(JAVA_SHORT, frame + Tpacket3Hdr.TP_NET_OFFSET));
+                if (snaplen == 0 || mac == 0 || net == 0) {
+                    incomplete++;
+                    return handed;
+                }
+                int next = memory.get(JAVA_INT, frame + Tpacket3Hdr.TP_NEXT_OFFSET_OFFSET);
+                framesSeen++;
+                framesRead++;
+                if (!retired) {
+                    framesReadEarly++;
+                }
+                // 0 marks the block's last frame; the block must then retire before we go on.
+                frameOffset = next == 0 ? -1 : frameOffset + next;
+                handler.onFrame(memory, frame + mac, snaplen, status);
+                handed++;
             }
-            long frame = base + frameOffset;
-            int status = (int) INT.getAcquire(memory, frame + Tpacket3Hdr.TP_STATUS_OFFSET);
-            if ((status & Kernel.TP_STATUS_USER) == 0) {
-                return handed;
+            if (retired && (framesSeen >= count || lost)) {
+                release(base, blockStatus);
             }
-            // The kernel stores tp_snaplen, tp_mac and tp_net after the status, in an order the
-            // compiler chooses: each is 0 (the block was zeroed) until its own store lands, so the
-            // frame is complete when all three are non-zero.
-            int snaplen = memory.get(JAVA_INT, frame + Tpacket3Hdr.TP_SNAPLEN_OFFSET);
-            int mac = Short.toUnsignedInt(memory.get(JAVA_SHORT, frame + Tpacket3Hdr.TP_MAC_OFFSET));
-            int net = Short.toUnsignedInt(memory.get(JAVA_SHORT, frame + Tpacket3Hdr.TP_NET_OFFSET));
-            if (snaplen == 0 || mac == 0 || net == 0) {
-                incomplete++;
-                return handed;
-            }
-            int next = memory.get(JAVA_INT, frame + Tpacket3Hdr.TP_NEXT_OFFSET_OFFSET);
-            framesSeen++;
-            framesRead++;
-            if (!retired) {
-                framesReadEarly++;
-            }
-            // 0 marks the block's last frame; the block must then retire before we go on.
-            frameOffset = next == 0 ? -1 : frameOffset + next;
-            handler.onFrame(memory, frame + mac, snaplen, status);
-            handed++;
         }
         return handed;
     }

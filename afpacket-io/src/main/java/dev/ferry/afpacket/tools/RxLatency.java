@@ -44,6 +44,7 @@ public final class RxLatency {
         long spinNs = 0;
         String label = null;
         long idleMs = 2000;
+        int fifo = 0;
         List<String> sender = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -55,6 +56,7 @@ public final class RxLatency {
                 case "--spin-us" -> spinNs = Long.parseLong(args[++i]) * 1000;
                 case "--label" -> label = args[++i];
                 case "--idle-ms" -> idleMs = Long.parseLong(args[++i]);
+                case "--fifo" -> fifo = Integer.parseInt(args[++i]);
                 case "--" -> {
                     sender.addAll(Arrays.asList(args).subList(i + 1, args.length));
                     i = args.length;
@@ -73,9 +75,17 @@ public final class RxLatency {
                 .filter(dev.ferry.afpacket.bpf.UdpFilter.to(port))
                 .open()) {
             Recorder recorder = new Recorder(port, 1 << 20, socket.rx());
+            int shardPriority = fifo;
             ShardWork nothing = new ShardWork() {
+                private boolean started;
+
                 @Override
                 public int doWork(long nowNs) {
+                    if (!started && shardPriority > 0) {
+                        // Only the shard thread: JIT and GC threads stay at normal priority.
+                        dev.ferry.afpacket.internal.Scheduling.currentThreadFifo(shardPriority);
+                    }
+                    started = true;
                     return 0;
                 }
 
