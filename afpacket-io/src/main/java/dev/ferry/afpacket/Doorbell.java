@@ -19,6 +19,12 @@ import java.lang.foreign.MemorySegment;
  * kernel offers a frame to the newest tap first, so the ring has the frame before the doorbell
  * rings.
  *
+ * <p>With fanout, the doorbell joins a fanout group of its own ({@link #fanoutGroupFor}) in the same
+ * HASH mode: both groups pick a member by the same flow hash and, when the shards open in the same
+ * order, the same index, so a shard's doorbell rings only for the flows its ring receives. (The
+ * group's hook is registered by the first doorbell, before the first ring, so the ring still sees
+ * each frame first.)
+ *
  * <p>Confined to the shard thread.
  */
 public final class Doorbell implements AutoCloseable {
@@ -29,13 +35,21 @@ public final class Doorbell implements AutoCloseable {
     private long rings;
     private boolean closed;
 
-    private Doorbell(int fd) {
+    private final SocketSetup setup;
+
+    private Doorbell(int fd, SocketSetup setup) {
         this.fd = fd;
+        this.setup = setup;
         this.buffer = arena.allocate(64);
         this.callState = Native.newCallState(arena);
     }
 
-    static Doorbell open(SocketSetup setup, int ifindex, BpfProgram ringFilter) {
+    /** The fanout group id a doorbell uses beside ring group {@code ringGroup} (ring groups stay below 0x8000). */
+    public static int fanoutGroupFor(int ringGroup) {
+        return ringGroup | 0x8000;
+    }
+
+    static Doorbell open(SocketSetup setup, int ifindex, BpfProgram ringFilter, int ringFanoutGroup) {
         int fd = setup.openPacketSocket();
         try {
             BpfProgram filter = ringFilter == null ? BpfProgram.acceptAll(1) : ringFilter.withAcceptLength(1);
@@ -44,7 +58,15 @@ public final class Doorbell implements AutoCloseable {
             setup.setInt(fd, Kernel.SOL_SOCKET, Kernel.SO_RCVBUF, 1, "SO_RCVBUF");
             setup.setInt(fd, Kernel.SOL_PACKET, Kernel.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
             setup.bind(fd, ifindex);
-            return new Doorbell(fd);
+            if (ringFanoutGroup >= 0) {
+                setup.setInt(
+                        fd,
+                        Kernel.SOL_PACKET,
+                        Kernel.PACKET_FANOUT,
+                        fanoutGroupFor(ringFanoutGroup) | (Kernel.PACKET_FANOUT_HASH << 16),
+                        "PACKET_FANOUT");
+            }
+            return new Doorbell(fd, setup);
         } catch (RuntimeException e) {
             SocketSetup.closeQuietly(fd);
             throw e;
@@ -64,6 +86,15 @@ public final class Doorbell implements AutoCloseable {
         }
         rings += n;
         return n;
+    }
+
+    /**
+     * Frames the kernel offered this doorbell since the last call (PACKET_STATISTICS; kept or
+     * dropped for a full buffer alike). Slow path: for tests and diagnostics.
+     */
+    public long framesOffered() {
+        return Integer.toUnsignedLong(
+                setup.getInt(fd, Kernel.SOL_PACKET, Kernel.PACKET_STATISTICS, "PACKET_STATISTICS"));
     }
 
     /** Rings drained so far. */

@@ -97,14 +97,20 @@ public final class PacketSocket implements AutoCloseable {
 
         /** Joins PACKET_FANOUT group {@code groupId} in HASH mode: each flow stays on one socket. */
         public Builder fanout(int groupId) {
-            if (groupId < 0 || groupId > 0xFFFF) {
-                throw new IllegalArgumentException("fanout group id is 16 bits: " + groupId);
+            if (groupId < 0 || groupId >= 0x8000) {
+                // The upper half is where doorbells make their own groups (Doorbell#fanoutGroupFor).
+                throw new IllegalArgumentException("fanout group id must be 0..0x7fff: " + groupId);
             }
             this.fanoutGroup = groupId;
             return this;
         }
 
-        /** PACKET_QDISC_BYPASS: frames sent skip the qdisc layer (default on). */
+        /**
+         * PACKET_QDISC_BYPASS: frames sent skip the qdisc layer (default on). On that path the kernel
+         * does not segment GSO frames in software: a device without TSO drops them (ENOBUFS,
+         * counted by {@link TxRing#framesDropped()}). Turn bypass off when sending GSO frames to
+         * such a device (veth has TSO by default).
+         */
         public Builder qdiscBypass(boolean on) {
             this.qdiscBypass = on;
             return this;
@@ -235,7 +241,7 @@ public final class PacketSocket implements AutoCloseable {
         try {
             // Bound before the ring so the kernel offers each frame to the ring first (see Doorbell).
             if (b.doorbell && mode == RxMode.PEEK) {
-                doorbell = Doorbell.open(setup, ifindex, b.filter);
+                doorbell = Doorbell.open(setup, ifindex, b.filter, b.fanoutGroup);
             }
             fd = setup.openPacketSocket();
             setup.setInt(fd, Kernel.SOL_PACKET, Kernel.PACKET_VERSION, Kernel.TPACKET_V3, "PACKET_VERSION");

@@ -50,4 +50,30 @@ class FanoutTest {
                 .txRing(0, 0)
                 .fanout(4242);
     }
+
+    @Test
+    void eachShardsDoorbellRingsOnlyForTheFlowsItsRingReceives() {
+        try (TwoHosts hosts = new TwoHosts("fanout-bell");
+                PacketSocket a = hosts.open(peekShard());
+                PacketSocket b = hosts.open(peekShard())) {
+            assertThat(a.doorbell()).as(a.rxModeReason()).isNotNull();
+            Peer.udpFromPorts(hosts.peer, TwoHosts.LOCAL_V4, 9999, 32000, 32, 20);
+            int framesA = Await.during(a, 200).size();
+            int framesB = Await.during(b, 50).size();
+            assertThat(framesA + framesB).isEqualTo(32 * 20);
+            assertThat(framesA).isPositive();
+            assertThat(framesB).isPositive();
+            assertThat(a.doorbell().framesOffered()).isEqualTo(framesA);
+            assertThat(b.doorbell().framesOffered()).isEqualTo(framesB);
+        }
+    }
+
+    private static PacketSocket.Builder peekShard() {
+        return PacketSocket.builder(TwoHosts.LOCAL_IF)
+                .rxMode(RxMode.PEEK)
+                .doorbell(true)
+                .txRing(0, 0)
+                .filter(dev.ferry.afpacket.bpf.UdpFilter.to(9999))
+                .fanout(4343);
+    }
 }

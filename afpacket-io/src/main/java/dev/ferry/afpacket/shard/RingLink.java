@@ -18,7 +18,8 @@ import java.lang.foreign.MemorySegment;
  * DATA_VALID) means {@link RxChecksum#VERIFIED}; TP_STATUS_CSUMNOTREADY (or NEEDS_CSUM) means the
  * sender on this host left it {@link RxChecksum#PARTIAL}; anything else is {@link
  * RxChecksum#UNKNOWN}. With PACKET_VNET_HDR the link accepts ~64 KB TCP payloads per frame and
- * lets the kernel segment them ({@link #commitTxOffloaded}); without it, one MSS per frame.
+ * lets the kernel segment them ({@link #commitTxOffloaded}); without it, one MSS per frame. (With
+ * qdisc bypass, GSO frames need a device with TSO: see {@link PacketSocket.Builder#qdiscBypass}.)
  *
  * <p>Confined to the shard thread.
  */
