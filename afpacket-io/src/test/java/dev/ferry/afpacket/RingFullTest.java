@@ -37,9 +37,13 @@ class RingFullTest {
                 assertThat(stats.packets() - stats.drops()).as(mode.name()).isEqualTo(sequence.size());
                 assertThat(sequence).as(mode.name()).isSorted().doesNotHaveDuplicates();
                 assertThat(socket.rx().desyncs()).isZero();
-                // The ring works again once drained.
+                // The ring works again once drained. The kernel may still drop the first frames
+                // while it unfreezes the queue (it does so lazily, on the next arrival); whatever
+                // it did not count as dropped must arrive.
                 hosts.peerSendsUdp(9999, 10, 1000);
-                assertThat(Await.frames(socket, f -> f.size() == 10, 5000)).hasSize(10);
+                List<Await.Frame> after = Await.frames(socket, f -> f.size() == 10, 5000);
+                long dropsAfterDrain = socket.statistics().drops() - stats.drops();
+                assertThat(after).as(mode.name()).isNotEmpty().hasSize((int) (10 - dropsAfterDrain));
             }
         }
     }
