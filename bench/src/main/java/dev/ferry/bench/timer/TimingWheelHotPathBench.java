@@ -1,5 +1,6 @@
 package dev.ferry.bench.timer;
 
+import dev.ferry.tcp.timer.TimerHandler;
 import dev.ferry.tcp.timer.TimingWheel;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -17,11 +18,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Arming and cancelling on a wheel that already holds {@code armed} entries (10 million: a shard
- * full of idle connections). The connections being worked on are a small hot set, as on a real
- * shard, while their neighbours in the wheel's lists are spread over the whole population.
+ * What a shard does to its wheel on every segment and every loop, on a wheel that already holds
+ * {@code armed} entries (10 million: a shard full of idle connections). The connections being
+ * worked on are a small hot set, as on a real shard, while their neighbours in the wheel's lists
+ * are spread over the whole population.
  *
- * <p>Run: {@code java -jar bench/target/benchmarks.jar TimingWheelArmCancel -bm sample -prof gc}
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar TimingWheelHotPath -bm sample -prof gc}
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,10 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(
         value = 1,
         jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
-public class TimingWheelArmCancelBench {
+public class TimingWheelHotPathBench {
     private static final long MS = 1_000_000L;
     private static final long HOUR = 3_600_000 * MS;
     private static final int HOT = 1024;
+    private static final TimerHandler NOTHING = (id, nowNs) -> {};
 
     @Param("10000000")
     int armed;
@@ -64,6 +67,14 @@ public class TimingWheelArmCancelBench {
         int id = armed + i;
         wheel.arm(id, deadlines[i]);
         wheel.cancel(id);
+    }
+
+    /**
+     * The shard loop's question when nothing is due: how long may I sleep, and is anything due?
+     */
+    @Benchmark
+    public long idlePoll() {
+        return wheel.nsUntilNext(0) + wheel.expire(0, NOTHING, 64);
     }
 
     /** A keepalive or idle deadline pushed later by every segment: the lazy path. */
