@@ -7,8 +7,8 @@ import java.util.Arrays;
  * listener bound to the exact address beats one bound to the wildcard (every local address, IPv4
  * and IPv6) on the same port, as with sockets.
  *
- * <p>A small open-addressed table over primitive arrays; a lookup probes at most twice (exact key,
- * then wildcard key) and allocates nothing. The hash is not keyed: unlike flows, the keys stored
+ * <p>A small open-addressed table over primitive arrays, at most half full; a lookup is two hash
+ * lookups (exact key, then wildcard key) and allocates nothing. The hash is not keyed: unlike flows, the keys stored
  * here are chosen by the operator, not by peers, so a peer can at worst make a lookup walk one run
  * of this small, half-empty table. Binding and unbinding are configuration changes and may
  * allocate.

@@ -340,6 +340,7 @@ class TimingWheelTest {
     void rejectsNegativeIdsAndReentrantExpire() {
         TimingWheel wheel = new TimingWheel(2, 0);
         assertThatThrownBy(() -> wheel.arm(-1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> wheel.arm(Integer.MAX_VALUE, 0)).isInstanceOf(IllegalArgumentException.class);
         wheel.arm(0, 0);
         assertThatThrownBy(() -> wheel.expire(MS, (id, nowNs) -> wheel.expire(nowNs, (i, n) -> {}, 1), 1))
                 .isInstanceOf(IllegalStateException.class);
