@@ -1,0 +1,283 @@
+package dev.ferry.control.plane.policy;
+
+import dev.ferry.control.policy.PolicyDeltas;
+import dev.ferry.control.policy.PolicyValidator;
+import dev.ferry.control.policy.PolicyVersions;
+import dev.ferry.control.v1.Policy;
+import dev.ferry.control.v1.PolicyDelta;
+import dev.ferry.control.v1.PolicyPush;
+import dev.ferry.control.v1.PolicyReply;
+import dev.ferry.control.v1.PolicyServiceGrpc;
+import dev.ferry.control.v1.SidecarMessage;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The policy service: one session per connected sidecar; computes each sidecar's effective policy
+ * from the {@link PolicyStore} and pushes it when it changes.
+ *
+ * <p>Protocol, per stream: the first push is always a snapshot; later pushes are deltas when the
+ * sidecar ACKed the version the delta builds on and the delta is smaller than the snapshot. A NACK
+ * keeps the sidecar on its last good version; a NACKed delta is retried once as a snapshot, a
+ * NACKed snapshot is not retried until the policy changes again.
+ */
+public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImplBase {
+
+    private final PolicyStore store;
+    private final PodDirectory pods;
+    private final Set<SidecarSession> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<Runnable> statusListeners = new CopyOnWriteArrayList<>();
+
+    private final AtomicLong pushes = new AtomicLong();
+    private final AtomicLong deltaPushes = new AtomicLong();
+    private final AtomicLong acks = new AtomicLong();
+    private final AtomicLong nacks = new AtomicLong();
+    private final AtomicLong staleReplies = new AtomicLong();
+
+    public PolicyDistributor(PolicyStore store, PodDirectory pods) {
+        this.store = store;
+        this.pods = pods;
+    }
+
+    /** Called (on the thread that caused it) whenever ACK/NACK/selection counts may have changed. */
+    public void onStatusChange(Runnable listener) {
+        statusListeners.add(listener);
+    }
+
+    @Override
+    public StreamObserver<SidecarMessage> streamPolicy(StreamObserver<PolicyPush> pushesOut) {
+        return new StreamObserver<>() {
+            private SidecarSession session;
+
+            @Override
+            public void onNext(SidecarMessage message) {
+                switch (message.getBodyCase()) {
+                    case HELLO -> {
+                        if (session != null) {
+                            pushesOut.onError(Status.INVALID_ARGUMENT
+                                    .withDescription("hello sent twice")
+                                    .asRuntimeException());
+                            return;
+                        }
+                        session = new SidecarSession(message.getHello(), pushesOut);
+                        sessions.add(session);
+                        reconcile(session);
+                        fireStatus();
+                    }
+                    case REPLY -> {
+                        if (session == null) {
+                            pushesOut.onError(Status.FAILED_PRECONDITION
+                                    .withDescription("the first message must be a hello")
+                                    .asRuntimeException());
+                            return;
+                        }
+                        onReply(session, message.getReply());
+                    }
+                    default -> {} // a newer sidecar's message kind: ignored, as proto3 intends
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                ended();
+            }
+
+            @Override
+            public void onCompleted() {
+                ended();
+                synchronized (pushesOut) {
+                    pushesOut.onCompleted();
+                }
+            }
+
+            private void ended() {
+                if (session != null && sessions.remove(session)) {
+                    fireStatus();
+                }
+            }
+        };
+    }
+
+    /** Recomputes every sidecar's effective policy and pushes where it changed. */
+    public void refreshAll() {
+        for (SidecarSession session : sessions) {
+            reconcile(session);
+        }
+        fireStatus();
+    }
+
+    private void reconcile(SidecarSession session) {
+        String namespace = session.hello.getNamespace();
+        Optional<Map<String, String>> labels =
+                pods.labels(namespace, session.hello.getPod(), session.hello.getLabelsMap());
+        synchronized (session) {
+            if (labels.isEmpty()) {
+                session.selectedKeys = List.of(); // pod unknown yet: nothing to push
+                return;
+            }
+            List<AcceptedPolicy> selected = store.selecting(namespace, labels.get());
+            session.selectedKeys = selected.stream().map(AcceptedPolicy::key).toList();
+            Policy merged = PolicyMerger.merge(selected);
+            List<String> problems = PolicyValidator.violations(merged);
+            session.mergeProblems = problems;
+            if (!problems.isEmpty()) {
+                return; // contradictory policies: keep the sidecar on its last good version
+            }
+            String version = PolicyVersions.versionOf(merged);
+            boolean firstPush = session.pushedVersion == null;
+            if (!firstPush && version.equals(session.pushedVersion)) {
+                session.pushedPolicy = merged; // provenance may have changed; nothing to send
+                return;
+            }
+            push(session, version, merged, !firstPush);
+        }
+    }
+
+    /** Caller holds the session's monitor. */
+    private void push(SidecarSession session, String version, Policy policy, boolean mayDelta) {
+        PolicyPush.Builder push =
+                PolicyPush.newBuilder().setVersion(version).setNonce(Long.toString(++session.nextNonce));
+        boolean delta = false;
+        if (mayDelta && session.ackedPolicy != null && session.ackedVersion.equals(session.pushedVersion)) {
+            PolicyDelta d = PolicyDeltas.diff(session.ackedPolicy, policy);
+            if (d.getSerializedSize() < policy.getSerializedSize()) {
+                push.setDelta(d).setBaseVersion(session.ackedVersion);
+                delta = true;
+            }
+        }
+        if (!delta) {
+            push.setSnapshot(policy);
+        }
+        session.pushedVersion = version;
+        session.pushedPolicy = policy;
+        session.pushedNonce = push.getNonce();
+        session.pushedAsDelta = delta;
+        pushes.incrementAndGet();
+        if (delta) {
+            deltaPushes.incrementAndGet();
+        }
+        synchronized (session.pushes) {
+            session.pushes.onNext(push.build());
+        }
+    }
+
+    private void onReply(SidecarSession session, PolicyReply reply) {
+        synchronized (session) {
+            if (!reply.getNonce().equals(session.pushedNonce)) {
+                staleReplies.incrementAndGet(); // answers a push that a newer one superseded
+                return;
+            }
+            if (reply.getAccepted()) {
+                acks.incrementAndGet();
+                session.ackedVersion = reply.getVersion();
+                session.ackedPolicy = session.pushedPolicy;
+                session.nackReason = null;
+            } else {
+                nacks.incrementAndGet();
+                session.nackReason = reply.getReason();
+                if (session.pushedAsDelta) {
+                    // The sidecar may have lost the base (restart, missed push): send it whole once.
+                    push(session, session.pushedVersion, session.pushedPolicy, false);
+                }
+            }
+        }
+        fireStatus();
+    }
+
+    private void fireStatus() {
+        for (Runnable listener : statusListeners) {
+            listener.run();
+        }
+    }
+
+    /** The status of every known policy, from the store's verdicts and the sessions' answers. */
+    public List<PolicyReport> reports() {
+        Map<String, int[]> counts = new LinkedHashMap<>(); // selected, acked, nacked
+        Map<String, Set<String>> reasons = new LinkedHashMap<>();
+        Map<String, Set<String>> conflicts = new LinkedHashMap<>();
+        for (SidecarSession session : sessions) {
+            synchronized (session) {
+                // Counted as ACKed only when up to date: the sidecar runs what we last pushed.
+                boolean upToDate = session.ackedPolicy != null
+                        && java.util.Objects.equals(session.ackedVersion, session.pushedVersion);
+                List<String> running = upToDate ? session.ackedPolicy.getSourcesList() : List.of();
+                List<String> pushed = session.pushedPolicy == null ? List.of() : session.pushedPolicy.getSourcesList();
+                for (String key : session.selectedKeys) {
+                    int[] c = counts.computeIfAbsent(key, k -> new int[3]);
+                    c[0]++;
+                    if (session.nackReason != null && pushed.contains(key)) {
+                        c[2]++;
+                        reasons.computeIfAbsent(key, k -> new LinkedHashSet<>())
+                                .add(session.podKey() + ": " + session.nackReason);
+                    } else if (running.contains(key)) {
+                        c[1]++;
+                    }
+                    if (!session.mergeProblems.isEmpty()) {
+                        conflicts
+                                .computeIfAbsent(key, k -> new LinkedHashSet<>())
+                                .add(session.podKey() + ": policies " + session.selectedKeys + " contradict: "
+                                        + String.join("; ", session.mergeProblems));
+                    }
+                }
+            }
+        }
+        List<PolicyReport> out = new ArrayList<>();
+        for (PolicyStore.Entry entry : store.entries()) {
+            int[] c = counts.getOrDefault(entry.key(), new int[3]);
+            out.add(new PolicyReport(
+                    entry.key(),
+                    entry.generation(),
+                    entry.valid(),
+                    entry.problems(),
+                    c[0],
+                    c[1],
+                    c[2],
+                    List.copyOf(reasons.getOrDefault(entry.key(), Set.of())),
+                    List.copyOf(conflicts.getOrDefault(entry.key(), Set.of()))));
+        }
+        return out;
+    }
+
+    public int connectedSidecars() {
+        return sessions.size();
+    }
+
+    public long pushes() {
+        return pushes.get();
+    }
+
+    public long deltaPushes() {
+        return deltaPushes.get();
+    }
+
+    public long acks() {
+        return acks.get();
+    }
+
+    public long nacks() {
+        return nacks.get();
+    }
+
+    public long staleReplies() {
+        return staleReplies.get();
+    }
+
+    /** Ends every stream (graceful shutdown): sidecars keep their policy and reconnect elsewhere. */
+    public void closeAll() {
+        for (SidecarSession session : sessions) {
+            synchronized (session.pushes) {
+                session.pushes.onCompleted();
+            }
+        }
+        sessions.clear();
+    }
+}
