@@ -45,14 +45,20 @@ public final class ControlPlane implements AutoCloseable {
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("ferry-control").factory());
     private final AtomicBoolean refreshPending = new AtomicBoolean();
+    private final StatusPublisher status;
 
     public ControlPlane(PodDirectory pods, Meter meter, Consumer<List<PolicyReport>> statusSink, Settings settings) {
         this.distributor = new PolicyDistributor(store, pods);
         this.streams = new StreamTable(settings.recentStreams(), new StreamMetrics(meter));
         this.intake = new TelemetryIntake(streams, settings.telemetryWindow());
         this.view = new StreamView(streams, intake);
-        StatusPublisher status = new StatusPublisher(distributor, statusSink, worker, settings.statusDelayMs());
+        this.status = new StatusPublisher(distributor, statusSink, worker, settings.statusDelayMs());
         distributor.onStatusChange(status::changed);
+    }
+
+    /** Asks for a status publication soon (e.g. a policy's verdict changed with no sidecar involved). */
+    public void statusChanged() {
+        status.changed();
     }
 
     /** Adds every service (policy, telemetry, stream view, health) to {@code server}. */
@@ -69,6 +75,7 @@ public final class ControlPlane implements AutoCloseable {
             worker.execute(() -> {
                 refreshPending.set(false);
                 distributor.refreshAll();
+                status.changed();
             });
         }
     }
