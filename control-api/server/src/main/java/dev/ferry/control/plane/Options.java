@@ -19,8 +19,10 @@ public record Options(
         int webhookPort,
         Path webhookCertDir,
         String otlpEndpoint,
+        Duration otlpInterval,
         String sidecarImage,
         String initImage,
+        String advertiseAddress,
         Duration gracePeriod) {
 
     public enum Mode {
@@ -44,8 +46,10 @@ public record Options(
               --webhook-cert-dir D   enable the sidecar-injection webhook with D/tls.crt and D/tls.key
               --webhook-port N       HTTPS port of the webhook (default 15017)
               --otlp-endpoint URL    export metrics over OTLP/gRPC (default: $OTEL_EXPORTER_OTLP_ENDPOINT, else off)
+              --otlp-interval-ms N   metric export interval (default: $OTEL_METRIC_EXPORT_INTERVAL, else 10000)
               --sidecar-image IMG    image the webhook injects (default ghcr.io/ferry-dev/ferry:latest)
               --init-image IMG       image of the injected init step (default: the sidecar image)
+              --advertise ADDR       host:port injected sidecars dial (default ferry-control-plane.ferry-system.svc:15010)
               --grace-period DUR     graceful shutdown budget in seconds (default 5)
             """;
 
@@ -62,8 +66,11 @@ public record Options(
         int webhookPort = 15017;
         Path webhookCertDir = null;
         String otlp = System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+        Duration otlpInterval =
+                Duration.ofMillis(Long.parseLong(System.getenv().getOrDefault("OTEL_METRIC_EXPORT_INTERVAL", "10000")));
         String sidecarImage = "ghcr.io/ferry-dev/ferry:latest";
         String initImage = null;
+        String advertise = "ferry-control-plane.ferry-system.svc:15010";
         Duration grace = Duration.ofSeconds(5);
         while (!rest.isEmpty()) {
             String flag = rest.pop();
@@ -83,8 +90,11 @@ public record Options(
                 case "--webhook-port" -> webhookPort = port(flag, value(flag, rest));
                 case "--webhook-cert-dir" -> webhookCertDir = Path.of(value(flag, rest));
                 case "--otlp-endpoint" -> otlp = value(flag, rest);
+                case "--otlp-interval-ms" -> otlpInterval = Duration.ofMillis(Long.parseLong(value(flag, rest)));
                 case "--sidecar-image" -> sidecarImage = value(flag, rest);
                 case "--init-image" -> initImage = value(flag, rest);
+                case "--advertise" -> advertise = value(flag, rest);
+                case "-h", "--help" -> throw new HelpRequested();
                 case "--grace-period" -> grace = Duration.ofSeconds(Long.parseLong(value(flag, rest)));
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
@@ -113,9 +123,18 @@ public record Options(
                 webhookPort,
                 webhookCertDir,
                 otlp == null || otlp.isBlank() ? null : otlp,
+                otlpInterval,
                 sidecarImage,
                 initImage == null ? sidecarImage : initImage,
+                advertise,
                 grace);
+    }
+
+    /** Thrown by {@link #parse} for -h/--help. */
+    public static final class HelpRequested extends RuntimeException {
+        HelpRequested() {
+            super("help", null, false, false);
+        }
     }
 
     private static Mode only(Mode current, Mode next) {
