@@ -50,7 +50,7 @@ public record Options(
               --sidecar-image IMG    image the webhook injects (default ghcr.io/ferry-dev/ferry:latest)
               --init-image IMG       image of the injected init step (default: the sidecar image)
               --advertise ADDR       host:port injected sidecars dial (default ferry-control-plane.ferry-system.svc:15010)
-              --grace-period DUR     graceful shutdown budget in seconds (default 5)
+              --grace-period S       graceful shutdown budget in seconds (default 5)
             """;
 
     public static Options parse(List<String> args) {

@@ -27,7 +27,8 @@ public final class TlsFiles {
                 SSLContext context = SSLContext.getInstance("TLS");
                 context.init(keys.getKeyManagers(), null, null);
                 return context;
-            } catch (GeneralSecurityException | RuntimeException e) {
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                // Not this algorithm (or not a key at all): try the next, report the last failure.
                 last = new IOException(
                         "cannot load TLS key pair " + certificate + " / " + privateKey + ": " + e.getMessage(), e);
             }
