@@ -6,10 +6,13 @@ import java.util.function.BooleanSupplier;
 public final class Await {
     private Await() {}
 
-    /** Polls until true; fails after 10 s with {@code what}. */
+    /**
+     * Polls until true; fails after 10 s with {@code what}. A condition that throws an
+     * AssertionError (e.g. "nothing published yet") counts as not yet true.
+     */
     public static void until(String what, BooleanSupplier condition) {
         long deadlineNs = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
+        while (!holds(condition)) {
             if (System.nanoTime() > deadlineNs) {
                 throw new AssertionError("within 10 s: " + what);
             }
@@ -19,6 +22,14 @@ public final class Await {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    private static boolean holds(BooleanSupplier condition) {
+        try {
+            return condition.getAsBoolean();
+        } catch (AssertionError notYet) {
+            return false;
         }
     }
 }
