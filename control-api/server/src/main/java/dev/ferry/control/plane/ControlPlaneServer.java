@@ -141,10 +141,10 @@ public final class ControlPlaneServer implements AutoCloseable {
 
     private Config kubernetesConfig() throws IOException {
         if (options.mode() == Options.Mode.KUBECONFIG && options.kubeconfig() != null) {
-            return Config.fromKubeconfig(
-                    null,
-                    Files.readString(options.kubeconfig()),
-                    options.kubeconfig().toString());
+            if (!Files.isReadable(options.kubeconfig())) {
+                throw new IOException("cannot read kubeconfig " + options.kubeconfig());
+            }
+            return Config.fromKubeconfig(options.kubeconfig().toFile());
         }
         return Config.autoConfigure(null); // in-cluster service account, or KUBECONFIG / ~/.kube/config
     }
