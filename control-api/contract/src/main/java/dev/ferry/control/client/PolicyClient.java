@@ -46,6 +46,7 @@ public final class PolicyClient implements AutoCloseable {
     private final boolean ownsScheduler;
 
     private volatile AppliedPolicy current;
+    private volatile String lastNackReason;
 
     private final Object lock = new Object();
     private StreamObserver<SidecarMessage> outbound; // guarded by lock
@@ -92,6 +93,11 @@ public final class PolicyClient implements AutoCloseable {
         synchronized (lock) {
             return outbound != null;
         }
+    }
+
+    /** "version: reason" of the last version this client rejected, for the sidecar's admin endpoint. */
+    public Optional<String> lastNackReason() {
+        return Optional.ofNullable(lastNackReason);
     }
 
     public long streamsOpened() {
@@ -178,6 +184,7 @@ public final class PolicyClient implements AutoCloseable {
         } else {
             reply.setAccepted(false).setReason(rejection);
             nacksSent.incrementAndGet();
+            lastNackReason = push.getVersion() + ": " + rejection;
         }
         synchronized (lock) {
             if (generation == streamGeneration && outbound != null) {

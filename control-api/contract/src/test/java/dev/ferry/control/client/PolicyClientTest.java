@@ -117,6 +117,7 @@ class PolicyClientTest {
         assertThat(client.current().orElseThrow().version()).isEqualTo("v1");
         assertThat(applied).hasSize(1);
         assertThat(client.nacksSent()).isEqualTo(1);
+        assertThat(client.lastNackReason()).hasValue("v2: " + nack.getReason());
     }
 
     @Test

@@ -200,6 +200,14 @@ public final class KubernetesController implements PodDirectory, AutoCloseable {
                             + String.join("; ", report.nackReasons()),
                     report.generation(),
                     now);
+        } else if (report.selected() == 0) {
+            applied = condition(
+                    "Applied",
+                    "True",
+                    "NoSidecars",
+                    "No connected sidecar selects this policy.",
+                    report.generation(),
+                    now);
         } else if (report.acked() < report.selected()) {
             applied = condition(
                     "Applied",

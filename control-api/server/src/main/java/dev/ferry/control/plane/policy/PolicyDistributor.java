@@ -12,6 +12,7 @@ import dev.ferry.control.v1.SidecarMessage;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
                         }
                         session = new SidecarSession(message.getHello(), pushesOut);
                         sessions.add(session);
-                        reconcile(session);
+                        reconcile(session, new HashMap<>());
                         fireStatus();
                     }
                     case REPLY -> {
@@ -109,13 +110,29 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
 
     /** Recomputes every sidecar's effective policy and pushes where it changed. */
     public void refreshAll() {
+        // Pods of one Deployment share labels: merge once per distinct label set.
+        Map<List<Object>, Effective> byLabels = new HashMap<>();
         for (SidecarSession session : sessions) {
-            reconcile(session);
+            reconcile(session, byLabels);
         }
         fireStatus();
     }
 
-    private void reconcile(SidecarSession session) {
+    /** A pod's effective policy: what was merged, the result, and why it cannot be pushed (if so). */
+    private record Effective(List<String> keys, Policy merged, List<String> problems, String version) {}
+
+    private Effective effective(String namespace, Map<String, String> labels) {
+        List<AcceptedPolicy> selected = store.selecting(namespace, labels);
+        Policy merged = PolicyMerger.merge(selected);
+        List<String> problems = PolicyValidator.violations(merged);
+        return new Effective(
+                selected.stream().map(AcceptedPolicy::key).toList(),
+                merged,
+                problems,
+                problems.isEmpty() ? PolicyVersions.versionOf(merged) : null);
+    }
+
+    private void reconcile(SidecarSession session, Map<List<Object>, Effective> byLabels) {
         String namespace = session.hello.getNamespace();
         Optional<Map<String, String>> labels =
                 pods.labels(namespace, session.hello.getPod(), session.hello.getLabelsMap());
@@ -124,21 +141,19 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
                 session.selectedKeys = List.of(); // pod unknown yet: nothing to push
                 return;
             }
-            List<AcceptedPolicy> selected = store.selecting(namespace, labels.get());
-            session.selectedKeys = selected.stream().map(AcceptedPolicy::key).toList();
-            Policy merged = PolicyMerger.merge(selected);
-            List<String> problems = PolicyValidator.violations(merged);
-            session.mergeProblems = problems;
-            if (!problems.isEmpty()) {
+            Effective effective =
+                    byLabels.computeIfAbsent(List.of(namespace, labels.get()), k -> effective(namespace, labels.get()));
+            session.selectedKeys = effective.keys();
+            session.mergeProblems = effective.problems();
+            if (!effective.problems().isEmpty()) {
                 return; // contradictory policies: keep the sidecar on its last good version
             }
-            String version = PolicyVersions.versionOf(merged);
             boolean firstPush = session.pushedVersion == null;
-            if (!firstPush && version.equals(session.pushedVersion)) {
-                session.pushedPolicy = merged; // provenance may have changed; nothing to send
+            if (!firstPush && effective.version().equals(session.pushedVersion)) {
+                session.pushedPolicy = effective.merged(); // provenance may have changed; nothing to send
                 return;
             }
-            push(session, version, merged, !firstPush);
+            push(session, effective.version(), effective.merged(), !firstPush);
         }
     }
 
