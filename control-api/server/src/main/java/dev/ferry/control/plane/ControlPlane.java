@@ -32,7 +32,7 @@ public final class ControlPlane implements AutoCloseable {
     /** Options with defaults that suit a cluster of a few thousand pods. */
     public record Settings(int recentStreams, int telemetryWindow, long statusDelayMs) {
         public static Settings defaults() {
-            return new Settings(10_000, 4_096, 200);
+            return new Settings(100_000, 4_096, 200);
         }
     }
 

@@ -6,14 +6,15 @@ import dev.ferry.control.v1.StreamEvent;
 import dev.ferry.control.v1.StreamKey;
 import dev.ferry.control.v1.StreamSummary;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The most recently updated streams, bounded: the view behind {@code ferry top}. Updating a stream
- * moves it to the front; beyond {@code capacity} the stalest stream is forgotten.
+ * The most recently updated streams, bounded: the view behind {@code ferry top}, and the last
+ * counters of each stream that turn cumulative samples into metric increments. Updating a stream
+ * moves it to the front; beyond {@code capacity} the stalest stream is forgotten. A forgotten
+ * stream that reports again is counted from zero (its earlier bytes once more), so the capacity
+ * should exceed the number of live streams of the cluster (default 100,000, about 40 MB).
  *
  * <p>Thread-safe (synchronized): batches of different sidecars arrive on different threads.
  */
@@ -61,9 +62,7 @@ public final class StreamTable implements EventSink {
             next = summary.build();
             streams.put(key, next);
             if (streams.size() > capacity) {
-                Iterator<Key> eldest = streams.keySet().iterator();
-                eldest.next();
-                eldest.remove();
+                streams.pollFirstEntry(); // the stalest stream
             }
         }
         if (metrics != null) {
@@ -81,10 +80,11 @@ public final class StreamTable implements EventSink {
 
     /** Newest first, at most {@code limit}, optionally only one namespace and/or pod. */
     public synchronized List<StreamSummary> recent(int limit, String namespace, String pod) {
-        List<StreamSummary> all = new ArrayList<>(streams.values());
         List<StreamSummary> out = new ArrayList<>();
-        for (int i = all.size() - 1; i >= 0 && out.size() < limit; i--) {
-            StreamSummary s = all.get(i);
+        for (StreamSummary s : streams.sequencedValues().reversed()) {
+            if (out.size() == limit) {
+                break;
+            }
             if ((namespace.isEmpty() || s.getNamespace().equals(namespace))
                     && (pod.isEmpty() || s.getPod().equals(pod))) {
                 out.add(s);
@@ -95,12 +95,5 @@ public final class StreamTable implements EventSink {
 
     public synchronized int size() {
         return streams.size();
-    }
-
-    /** Counters of one stream, for tests and debugging. */
-    public synchronized Map<String, Integer> countsByNamespace() {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        streams.keySet().forEach(k -> out.merge(k.namespace(), 1, Integer::sum));
-        return out;
     }
 }
