@@ -44,6 +44,7 @@ public final class KubernetesController implements PodDirectory, AutoCloseable {
     private final Map<String, StreamPolicyStatus> written = new ConcurrentHashMap<>();
     private SharedIndexInformer<StreamPolicy> policies;
     private SharedIndexInformer<Pod> pods;
+    private volatile Runnable publishAgain = () -> {};
 
     public KubernetesController(KubernetesClient client) {
         this.client = client;
@@ -51,6 +52,7 @@ public final class KubernetesController implements PodDirectory, AutoCloseable {
 
     /** Starts both informers and waits for their first full listing. */
     public void start(ControlPlane plane) {
+        publishAgain = plane::statusChanged;
         pods = client.pods().inAnyNamespace().withLabel(INJECT_LABEL, "enabled").inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
@@ -150,15 +152,33 @@ public final class KubernetesController implements PodDirectory, AutoCloseable {
                         });
                 return true;
             } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt == 3) {
-                    // Deleted meanwhile, or still conflicting: the next change publishes again.
+                if (code(e) == 404) {
+                    return false; // deleted meanwhile: nothing to report on
+                }
+                if (!isConflict(e) || attempt == 3) {
+                    // Still conflicting, or the API server is unwell: try again on the next
+                    // publication, which this schedules (it is debounced, so no tight loop).
                     LOG.log(
                             System.Logger.Level.DEBUG,
                             "status of " + namespace + "/" + name + " not written: " + e.getMessage());
+                    publishAgain.run();
                     return false;
                 }
             }
         }
+    }
+
+    /** HTTP 409: someone wrote the object between our read and our write. */
+    public static boolean isConflict(KubernetesClientException e) {
+        return code(e) == 409;
+    }
+
+    /** The HTTP status, also when the client wrapped the exception that carries it. */
+    static int code(KubernetesClientException e) {
+        if (e.getCode() == 0 && e.getCause() instanceof KubernetesClientException cause) {
+            return cause.getCode();
+        }
+        return e.getCode();
     }
 
     static StreamPolicyStatus statusOf(PolicyReport report) {

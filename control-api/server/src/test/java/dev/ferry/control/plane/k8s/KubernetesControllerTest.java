@@ -135,7 +135,13 @@ class KubernetesControllerTest {
                         });
                 return;
             } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt == 10) {
+                if (!KubernetesController.isConflict(e) || attempt == 50) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
                     throw e;
                 }
             }
@@ -175,26 +181,17 @@ class KubernetesControllerTest {
         client.resource(pod("web-1", "web")).create();
         create(TestPolicies.web("limits", "- port: 8080\n  maxConnections: 100\n"));
         PolicyClient web = connect("web-1");
-        Await.until("first push", () -> web.acksSent() == 1);
+        Await.until(
+                "first version",
+                () -> web.current().isPresent() && web.current().get().policy().getListenersCount() == 1);
+        assertThat(maxConnections(web)).isEqualTo(100);
 
-        client.resources(StreamPolicy.class)
-                .inNamespace("shop")
-                .withName("limits")
-                .edit(p -> {
-                    p.getSpec().getPorts().getFirst().setMaxConnections(42L);
-                    return p;
-                });
-        Await.until("update pushed", () -> web.acksSent() == 2);
-        assertThat(maxConnections(web)).isEqualTo(42);
+        editMaxConnections(42L);
+        Await.until("update pushed", () -> maxConnections(web) == 42);
+        Await.until("and acknowledged", () -> plane.distributor().acks() == web.acksSent());
 
         long pushes = plane.distributor().pushes();
-        client.resources(StreamPolicy.class)
-                .inNamespace("shop")
-                .withName("limits")
-                .edit(p -> {
-                    p.getSpec().getPorts().getFirst().setMaxConnections(-5L);
-                    return p;
-                });
+        editMaxConnections(-5L);
         Await.until("rejection in status", () -> {
             Condition accepted = condition("limits", "Accepted");
             return accepted != null && accepted.getStatus().equals("False");
