@@ -69,6 +69,13 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
                                     .asRuntimeException());
                             return;
                         }
+                        if (message.getHello().getPod().isEmpty()
+                                || message.getHello().getNamespace().isEmpty()) {
+                            pushesOut.onError(Status.INVALID_ARGUMENT
+                                    .withDescription("hello needs pod and namespace")
+                                    .asRuntimeException());
+                            return;
+                        }
                         session = new SidecarSession(message.getHello(), pushesOut);
                         sessions.add(session);
                         reconcile(session, new HashMap<>());

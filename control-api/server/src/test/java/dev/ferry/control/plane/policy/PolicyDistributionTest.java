@@ -199,6 +199,37 @@ class PolicyDistributionTest {
     }
 
     @Test
+    void aStreamMustStartWithACompleteHello() throws Exception {
+        var errors = new java.util.concurrent.LinkedBlockingQueue<Throwable>();
+        io.grpc.stub.StreamObserver<dev.ferry.control.v1.PolicyPush> sink = new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(dev.ferry.control.v1.PolicyPush push) {}
+
+            @Override
+            public void onError(Throwable t) {
+                errors.add(t);
+            }
+
+            @Override
+            public void onCompleted() {}
+        };
+        var stub = dev.ferry.control.v1.PolicyServiceGrpc.newStub(channel);
+        stub.streamPolicy(sink)
+                .onNext(dev.ferry.control.v1.SidecarMessage.newBuilder()
+                        .setReply(dev.ferry.control.v1.PolicyReply.newBuilder().setNonce("1"))
+                        .build());
+        assertThat(errors.poll(10, java.util.concurrent.TimeUnit.SECONDS))
+                .hasMessageContaining("FAILED_PRECONDITION: the first message must be a hello");
+        stub.streamPolicy(sink)
+                .onNext(dev.ferry.control.v1.SidecarMessage.newBuilder()
+                        .setHello(SidecarHello.newBuilder().setPod("nameless"))
+                        .build());
+        assertThat(errors.poll(10, java.util.concurrent.TimeUnit.SECONDS))
+                .hasMessageContaining("INVALID_ARGUMENT: hello needs pod and namespace");
+        assertThat(plane.distributor().connectedSidecars()).isZero();
+    }
+
+    @Test
     void aDeletedPolicyIsWithdrawn() {
         apply(TestPolicies.web("limits", "- port: 8080\n  maxConnections: 100\n"));
         PolicyClient web = sidecar("web-1", "web", PolicyCheck.NONE);
