@@ -43,6 +43,7 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong nacks = new AtomicLong();
     private final AtomicLong staleReplies = new AtomicLong();
+    private final AtomicLong abandonedPushes = new AtomicLong();
 
     public PolicyDistributor(PolicyStore store, PodDirectory pods) {
         this.store = store;
@@ -64,16 +65,12 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
                 switch (message.getBodyCase()) {
                     case HELLO -> {
                         if (session != null) {
-                            pushesOut.onError(Status.INVALID_ARGUMENT
-                                    .withDescription("hello sent twice")
-                                    .asRuntimeException());
+                            fail(Status.INVALID_ARGUMENT.withDescription("hello sent twice"));
                             return;
                         }
                         if (message.getHello().getPod().isEmpty()
                                 || message.getHello().getNamespace().isEmpty()) {
-                            pushesOut.onError(Status.INVALID_ARGUMENT
-                                    .withDescription("hello needs pod and namespace")
-                                    .asRuntimeException());
+                            fail(Status.INVALID_ARGUMENT.withDescription("hello needs pod and namespace"));
                             return;
                         }
                         session = new SidecarSession(message.getHello(), pushesOut);
@@ -83,9 +80,7 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
                     }
                     case REPLY -> {
                         if (session == null) {
-                            pushesOut.onError(Status.FAILED_PRECONDITION
-                                    .withDescription("the first message must be a hello")
-                                    .asRuntimeException());
+                            fail(Status.FAILED_PRECONDITION.withDescription("the first message must be a hello"));
                             return;
                         }
                         onReply(session, message.getReply());
@@ -102,9 +97,12 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
             @Override
             public void onCompleted() {
                 ended();
-                synchronized (pushesOut) {
-                    pushesOut.onCompleted();
-                }
+                closeQuietly(pushesOut, null);
+            }
+
+            private void fail(Status status) {
+                ended();
+                closeQuietly(pushesOut, status);
             }
 
             private void ended() {
@@ -187,9 +185,36 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
         if (delta) {
             deltaPushes.incrementAndGet();
         }
-        synchronized (session.pushes) {
-            session.pushes.onNext(push.build());
+        try {
+            synchronized (session.pushes) {
+                session.pushes.onNext(push.build());
+            }
+        } catch (RuntimeException callGone) {
+            // The sidecar went away (cancelled call) between our look-up and the write; its
+            // stream's onError removes it too. One dead stream must not stop a refresh of all.
+            sessions.remove(session);
+            abandonedPushes.incrementAndGet();
         }
+    }
+
+    /** Ends a stream with {@code status} (or normally); a stream closed meanwhile is left alone. */
+    private static void closeQuietly(StreamObserver<PolicyPush> pushes, Status status) {
+        try {
+            synchronized (pushes) {
+                if (status == null) {
+                    pushes.onCompleted();
+                } else {
+                    pushes.onError(status.asRuntimeException());
+                }
+            }
+        } catch (RuntimeException alreadyClosed) {
+            // closeAll() and the client's own half-close may race: either way the stream is over.
+        }
+    }
+
+    /** Pushes that found their stream already closed. */
+    public long abandonedPushes() {
+        return abandonedPushes.get();
     }
 
     private void onReply(SidecarSession session, PolicyReply reply) {
@@ -296,9 +321,7 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
     /** Ends every stream (graceful shutdown): sidecars keep their policy and reconnect elsewhere. */
     public void closeAll() {
         for (SidecarSession session : sessions) {
-            synchronized (session.pushes) {
-                session.pushes.onCompleted();
-            }
+            closeQuietly(session.pushes, null);
         }
         sessions.clear();
     }
