@@ -123,8 +123,17 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
         fireStatus();
     }
 
-    /** A pod's effective policy: what was merged, the result, and why it cannot be pushed (if so). */
-    private record Effective(List<String> keys, Policy merged, List<String> problems, String version) {}
+    /**
+     * A pod's effective policy: what was merged, the result, and why it cannot be pushed (if so).
+     * {@code deltas} caches the delta from each base version: sidecars of one Deployment all move
+     * from the same version to the same version.
+     */
+    private record Effective(
+            List<String> keys,
+            Policy merged,
+            List<String> problems,
+            String version,
+            Map<String, Optional<PolicyDelta>> deltas) {}
 
     private Effective effective(String namespace, Map<String, String> labels) {
         List<AcceptedPolicy> selected = store.selecting(namespace, labels);
@@ -134,7 +143,8 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
                 selected.stream().map(AcceptedPolicy::key).toList(),
                 merged,
                 problems,
-                problems.isEmpty() ? PolicyVersions.versionOf(merged) : null);
+                problems.isEmpty() ? PolicyVersions.versionOf(merged) : null,
+                new HashMap<>());
     }
 
     private void reconcile(SidecarSession session, Map<List<Object>, Effective> byLabels) {
@@ -158,19 +168,29 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
                 session.pushedPolicy = effective.merged(); // provenance may have changed; nothing to send
                 return;
             }
-            push(session, effective.version(), effective.merged(), !firstPush);
+            push(session, effective.version(), effective.merged(), firstPush ? null : effective.deltas());
         }
     }
 
-    /** Caller holds the session's monitor. */
-    private void push(SidecarSession session, String version, Policy policy, boolean mayDelta) {
+    /**
+     * Caller holds the session's monitor. {@code deltas} is null when only a snapshot will do;
+     * otherwise it caches, per base version, the delta if it is smaller than the snapshot.
+     */
+    private void push(
+            SidecarSession session, String version, Policy policy, Map<String, Optional<PolicyDelta>> deltas) {
         PolicyPush.Builder push =
                 PolicyPush.newBuilder().setVersion(version).setNonce(Long.toString(++session.nextNonce));
         boolean delta = false;
-        if (mayDelta && session.ackedPolicy != null && session.ackedVersion.equals(session.pushedVersion)) {
-            PolicyDelta d = PolicyDeltas.diff(session.ackedPolicy, policy);
-            if (d.getSerializedSize() < policy.getSerializedSize()) {
-                push.setDelta(d).setBaseVersion(session.ackedVersion);
+        if (deltas != null && session.ackedPolicy != null && session.ackedVersion.equals(session.pushedVersion)) {
+            Policy base = session.ackedPolicy;
+            Optional<PolicyDelta> d = deltas.computeIfAbsent(session.ackedVersion, v -> {
+                PolicyDelta candidate = PolicyDeltas.diff(base, policy);
+                return candidate.getSerializedSize() < policy.getSerializedSize()
+                        ? Optional.of(candidate)
+                        : Optional.empty();
+            });
+            if (d.isPresent()) {
+                push.setDelta(d.get()).setBaseVersion(session.ackedVersion);
                 delta = true;
             }
         }
@@ -233,7 +253,7 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
                 session.nackReason = reply.getReason();
                 if (session.pushedAsDelta) {
                     // The sidecar may have lost the base (restart, missed push): send it whole once.
-                    push(session, session.pushedVersion, session.pushedPolicy, false);
+                    push(session, session.pushedVersion, session.pushedPolicy, null);
                 }
             }
         }
