@@ -46,6 +46,7 @@ public final class PolicyClient implements AutoCloseable {
     private final boolean ownsScheduler;
 
     private volatile AppliedPolicy current;
+    private final java.util.concurrent.CountDownLatch firstPolicy = new java.util.concurrent.CountDownLatch(1);
     private volatile String lastNackReason;
 
     private final Object lock = new Object();
@@ -71,6 +72,9 @@ public final class PolicyClient implements AutoCloseable {
                         Thread.ofPlatform().daemon().name("ferry-policy-client").factory())
                 : b.scheduler;
         this.current = b.initial;
+        if (current != null) {
+            firstPolicy.countDown();
+        }
     }
 
     public static Builder builder(Channel channel, SidecarHello identity) {
@@ -86,6 +90,14 @@ public final class PolicyClient implements AutoCloseable {
     /** The last good policy: what the sidecar enforces now, kept through control-plane outages. */
     public Optional<AppliedPolicy> current() {
         return Optional.ofNullable(current);
+    }
+
+    /**
+     * Waits until a policy is in force (pushed and accepted, or given as initial policy). A sidecar
+     * can call this at start to decide between serving with the policy and serving with defaults.
+     */
+    public boolean awaitPolicy(java.time.Duration timeout) throws InterruptedException {
+        return firstPolicy.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** True while a stream is open (it may still be waiting for its first push). */
@@ -225,6 +237,7 @@ public final class PolicyClient implements AutoCloseable {
             return "sidecar could not apply the policy: " + e;
         }
         current = next;
+        firstPolicy.countDown();
         return null;
     }
 
