@@ -176,6 +176,33 @@ class ControlPlaneServerTest {
     }
 
     @Test
+    void aNackOverNettyKeepsTheLastGoodPolicyAndShowsInThePolicyStatus() throws Exception {
+        Path file = policyFile("100");
+        server = start(0, file);
+        channel = channelTo(server.grpcPort());
+        policy = PolicyClient.builder(channel, WEB)
+                .check(p -> p.getListeners(0).getRules().getMaxConnections() > 1000
+                        ? List.of("this sidecar holds at most 1000 connections")
+                        : List.of())
+                .build()
+                .start();
+        Await.until("first policy", () -> policy.acksSent() == 1);
+
+        policyFile("5000");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+        Await.until("NACKed", () -> policy.nacksSent() == 1);
+        assertThat(maxConnections(policy)).isEqualTo(100);
+        Await.until("NACK in the status", () -> {
+            try {
+                return get("/policies").contains("shop/web-1: this sidecar holds at most 1000 connections");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(get("/policies")).contains("\"nacked\":1");
+    }
+
+    @Test
     void telemetryIsQueryableOverHttpAndGrpc() throws Exception {
         server = start(0, policyFile("100"));
         channel = channelTo(server.grpcPort());
