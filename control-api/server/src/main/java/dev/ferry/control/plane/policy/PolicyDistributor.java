@@ -10,6 +10,7 @@ import dev.ferry.control.v1.PolicyReply;
 import dev.ferry.control.v1.PolicyServiceGrpc;
 import dev.ferry.control.v1.SidecarMessage;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +45,7 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
     private final AtomicLong nacks = new AtomicLong();
     private final AtomicLong staleReplies = new AtomicLong();
     private final AtomicLong abandonedPushes = new AtomicLong();
+    private final AtomicLong heldBackPushes = new AtomicLong();
 
     public PolicyDistributor(PolicyStore store, PodDirectory pods) {
         this.store = store;
@@ -57,60 +59,85 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
 
     @Override
     public StreamObserver<SidecarMessage> streamPolicy(StreamObserver<PolicyPush> pushesOut) {
-        return new StreamObserver<>() {
-            private SidecarSession session;
+        SidecarStream stream = new SidecarStream(pushesOut);
+        if (pushesOut instanceof ServerCallStreamObserver<PolicyPush> call) {
+            // A sidecar that does not read must not make us buffer pushes: they are held back
+            // while the transport is full, and only the newest version goes out when it drains.
+            call.setOnReadyHandler(stream::ready);
+            // With a cancel handler, writes to a cancelled call are ignored instead of throwing.
+            call.setOnCancelHandler(stream::ended);
+        }
+        return stream;
+    }
 
-            @Override
-            public void onNext(SidecarMessage message) {
-                switch (message.getBodyCase()) {
-                    case HELLO -> {
-                        if (session != null) {
-                            fail(Status.INVALID_ARGUMENT.withDescription("hello sent twice"));
-                            return;
-                        }
-                        if (message.getHello().getPod().isEmpty()
-                                || message.getHello().getNamespace().isEmpty()) {
-                            fail(Status.INVALID_ARGUMENT.withDescription("hello needs pod and namespace"));
-                            return;
-                        }
-                        session = new SidecarSession(message.getHello(), pushesOut);
-                        sessions.add(session);
-                        reconcile(session, new HashMap<>());
-                        fireStatus();
+    /** One sidecar's policy stream, from its hello to its end. */
+    private final class SidecarStream implements StreamObserver<SidecarMessage> {
+        private final StreamObserver<PolicyPush> pushesOut;
+        private volatile SidecarSession session;
+
+        SidecarStream(StreamObserver<PolicyPush> pushesOut) {
+            this.pushesOut = pushesOut;
+        }
+
+        @Override
+        public void onNext(SidecarMessage message) {
+            switch (message.getBodyCase()) {
+                case HELLO -> {
+                    if (session != null) {
+                        fail(Status.INVALID_ARGUMENT.withDescription("hello sent twice"));
+                        return;
                     }
-                    case REPLY -> {
-                        if (session == null) {
-                            fail(Status.FAILED_PRECONDITION.withDescription("the first message must be a hello"));
-                            return;
-                        }
-                        onReply(session, message.getReply());
+                    if (message.getHello().getPod().isEmpty()
+                            || message.getHello().getNamespace().isEmpty()) {
+                        fail(Status.INVALID_ARGUMENT.withDescription("hello needs pod and namespace"));
+                        return;
                     }
-                    default -> {} // a newer sidecar's message kind: ignored, as proto3 intends
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                ended();
-            }
-
-            @Override
-            public void onCompleted() {
-                ended();
-                closeQuietly(pushesOut, null);
-            }
-
-            private void fail(Status status) {
-                ended();
-                closeQuietly(pushesOut, status);
-            }
-
-            private void ended() {
-                if (session != null && sessions.remove(session)) {
+                    session = new SidecarSession(message.getHello(), pushesOut);
+                    sessions.add(session);
+                    reconcile(session, new HashMap<>());
                     fireStatus();
                 }
+                case REPLY -> {
+                    if (session == null) {
+                        fail(Status.FAILED_PRECONDITION.withDescription("the first message must be a hello"));
+                        return;
+                    }
+                    onReply(session, message.getReply());
+                }
+                default -> {} // a newer sidecar's message kind: ignored, as proto3 intends
             }
-        };
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            ended();
+        }
+
+        @Override
+        public void onCompleted() {
+            ended();
+            closeQuietly(pushesOut, null);
+        }
+
+        /** The transport can take more: send what was held back while it could not. */
+        void ready() {
+            SidecarSession s = session;
+            if (s != null && s.heldBack) {
+                reconcile(s, new HashMap<>());
+            }
+        }
+
+        void ended() {
+            SidecarSession s = session;
+            if (s != null && sessions.remove(s)) {
+                fireStatus();
+            }
+        }
+
+        private void fail(Status status) {
+            ended();
+            closeQuietly(pushesOut, status);
+        }
     }
 
     /** Recomputes every sidecar's effective policy and pushes where it changed. */
@@ -178,6 +205,14 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
      */
     private void push(
             SidecarSession session, String version, Policy policy, Map<String, Optional<PolicyDelta>> deltas) {
+        if (deltas != null && session.pushes instanceof ServerCallStreamObserver<PolicyPush> call && !call.isReady()) {
+            // Held back, not queued: when the transport drains, ready() reconciles again and
+            // sends whatever is newest then. (The first push and NACK retries always go out.)
+            session.heldBack = true;
+            heldBackPushes.incrementAndGet();
+            return;
+        }
+        session.heldBack = false;
         PolicyPush.Builder push =
                 PolicyPush.newBuilder().setVersion(version).setNonce(Long.toString(++session.nextNonce));
         boolean delta = false;
@@ -230,6 +265,11 @@ public final class PolicyDistributor extends PolicyServiceGrpc.PolicyServiceImpl
         } catch (RuntimeException alreadyClosed) {
             // closeAll() and the client's own half-close may race: either way the stream is over.
         }
+    }
+
+    /** Pushes not sent because the sidecar's stream was full (a newer one follows when it drains). */
+    public long heldBackPushes() {
+        return heldBackPushes.get();
     }
 
     /** Pushes that found their stream already closed. */

@@ -30,6 +30,8 @@ final class SidecarSession {
 
     String nackReason; // set when the last push was NACKed, cleared by the next ACK
 
+    boolean heldBack; // a push waits for the transport to drain
+
     SidecarSession(SidecarHello hello, StreamObserver<PolicyPush> pushes) {
         this.hello = hello;
         this.pushes = pushes;

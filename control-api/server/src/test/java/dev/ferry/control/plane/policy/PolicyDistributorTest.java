@@ -38,6 +38,84 @@ class PolicyDistributorTest {
         public void onCompleted() {}
     }
 
+    /** A server call whose transport readiness the test controls. */
+    private static final class SlowCall extends io.grpc.stub.ServerCallStreamObserver<PolicyPush> {
+        final List<PolicyPush> pushes = new ArrayList<>();
+        boolean ready = true;
+        Runnable onReady;
+
+        @Override
+        public boolean isReady() {
+            return ready;
+        }
+
+        @Override
+        public void setOnReadyHandler(Runnable handler) {
+            onReady = handler;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        @Override
+        public void setOnCancelHandler(Runnable handler) {}
+
+        @Override
+        public void setCompression(String compression) {}
+
+        @Override
+        public void disableAutoInboundFlowControl() {}
+
+        @Override
+        public void request(int count) {}
+
+        @Override
+        public void setMessageCompression(boolean enable) {}
+
+        @Override
+        public void onNext(PolicyPush push) {
+            pushes.add(push);
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+    }
+
+    @Test
+    void aSidecarThatDoesNotReadGetsOnlyTheNewestVersionOnceItDrains() {
+        apply(10, 1);
+        SlowCall call = new SlowCall();
+        StreamObserver<SidecarMessage> in = distributor.streamPolicy(call);
+        in.onNext(SidecarMessage.newBuilder()
+                .setHello(SidecarHello.newBuilder()
+                        .setPod("slow")
+                        .setNamespace("shop")
+                        .putLabels("app", "web"))
+                .build());
+        assertThat(call.pushes).hasSize(1);
+
+        call.ready = false; // the sidecar stopped reading; its transport window is full
+        for (int v = 2; v <= 5; v++) {
+            apply(10 * v, v);
+            distributor.refreshAll();
+        }
+        assertThat(call.pushes).as("nothing queued behind a full transport").hasSize(1);
+        assertThat(distributor.heldBackPushes()).isEqualTo(4);
+
+        call.ready = true;
+        call.onReady.run();
+        assertThat(call.pushes).hasSize(2);
+        PolicyPush newest = call.pushes.get(1);
+        assertThat(newest.hasSnapshot()).as("v1 was never ACKed: a snapshot").isTrue();
+        assertThat(newest.getSnapshot().getListeners(0).getRules().getMaxConnections())
+                .isEqualTo(50);
+    }
+
     private StreamObserver<SidecarMessage> connect(Recorder recorder, String pod) {
         StreamObserver<SidecarMessage> in = distributor.streamPolicy(recorder);
         in.onNext(SidecarMessage.newBuilder()
