@@ -167,11 +167,13 @@ class KubernetesControllerTest {
                 "policy pushed",
                 () -> web.current().isPresent() && web.current().get().policy().getListenersCount() == 1);
         assertThat(maxConnections(web)).isEqualTo(100);
-        Await.until("status written", () -> {
-            Condition applied = condition("limits", "Applied");
-            return applied != null && applied.getStatus().equals("True");
+        Await.until("status counts the ACK", () -> {
+            StreamPolicyStatus status = status("limits");
+            return status != null && status.getAckedSidecars() == 1;
         });
         assertThat(condition("limits", "Accepted").getStatus()).isEqualTo("True");
+        assertThat(condition("limits", "Applied").getStatus()).isEqualTo("True");
+        assertThat(condition("limits", "Applied").getReason()).isEqualTo("Acknowledged");
         assertThat(status("limits").getAckedSidecars()).isEqualTo(1);
         assertThat(status("limits").getSelectedSidecars()).isEqualTo(1);
     }
