@@ -46,6 +46,8 @@ public final class PolicyClient implements AutoCloseable {
     private final boolean ownsScheduler;
 
     private volatile AppliedPolicy current;
+    private final java.util.concurrent.CountDownLatch firstPolicy = new java.util.concurrent.CountDownLatch(1);
+    private volatile String lastNackReason;
 
     private final Object lock = new Object();
     private StreamObserver<SidecarMessage> outbound; // guarded by lock
@@ -70,6 +72,9 @@ public final class PolicyClient implements AutoCloseable {
                         Thread.ofPlatform().daemon().name("ferry-policy-client").factory())
                 : b.scheduler;
         this.current = b.initial;
+        if (current != null) {
+            firstPolicy.countDown();
+        }
     }
 
     public static Builder builder(Channel channel, SidecarHello identity) {
@@ -87,11 +92,24 @@ public final class PolicyClient implements AutoCloseable {
         return Optional.ofNullable(current);
     }
 
+    /**
+     * Waits until a policy is in force (pushed and accepted, or given as initial policy). A sidecar
+     * can call this at start to decide between serving with the policy and serving with defaults.
+     */
+    public boolean awaitPolicy(java.time.Duration timeout) throws InterruptedException {
+        return firstPolicy.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     /** True while a stream is open (it may still be waiting for its first push). */
     public boolean connected() {
         synchronized (lock) {
             return outbound != null;
         }
+    }
+
+    /** "version: reason" of the last version this client rejected, for the sidecar's admin endpoint. */
+    public Optional<String> lastNackReason() {
+        return Optional.ofNullable(lastNackReason);
     }
 
     public long streamsOpened() {
@@ -178,6 +196,7 @@ public final class PolicyClient implements AutoCloseable {
         } else {
             reply.setAccepted(false).setReason(rejection);
             nacksSent.incrementAndGet();
+            lastNackReason = push.getVersion() + ": " + rejection;
         }
         synchronized (lock) {
             if (generation == streamGeneration && outbound != null) {
@@ -218,6 +237,7 @@ public final class PolicyClient implements AutoCloseable {
             return "sidecar could not apply the policy: " + e;
         }
         current = next;
+        firstPolicy.countDown();
         return null;
     }
 

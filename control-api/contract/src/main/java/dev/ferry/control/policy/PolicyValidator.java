@@ -66,7 +66,7 @@ public final class PolicyValidator {
     }
 
     private static void checkRules(String path, StreamRules rules, List<String> out) {
-        Map<Cidr, String> allowed = new HashMap<>();
+        Map<Cidr, String> allowed = new java.util.LinkedHashMap<>();
         for (String text : rules.getAllowCidrsList()) {
             Cidr cidr = parseInto(path + ".allow_cidrs", text, out);
             if (cidr != null) {
@@ -75,8 +75,20 @@ public final class PolicyValidator {
         }
         for (String text : rules.getDenyCidrsList()) {
             Cidr cidr = parseInto(path + ".deny_cidrs", text, out);
-            if (cidr != null && allowed.containsKey(cidr)) {
+            if (cidr == null) {
+                continue;
+            }
+            if (allowed.containsKey(cidr)) {
                 out.add(path + ": " + text + " is both allowed and denied");
+                continue;
+            }
+            // Deny is checked first, so an allow inside a deny can never match: surely a mistake.
+            // (A deny inside an allow is the usual "all of them except" and is fine.)
+            for (Map.Entry<Cidr, String> allow : allowed.entrySet()) {
+                if (cidr.contains(allow.getKey())) {
+                    out.add(path + ": allowed " + allow.getValue() + " lies inside denied " + text
+                            + ", so it can never connect");
+                }
             }
         }
         if (rules.hasMaxConnections() && rules.getMaxConnections() < 0) {

@@ -94,8 +94,12 @@ class PolicyClientTest {
         assertThat(hello.getLabelsMap()).containsEntry("app", "web");
         assertThat(hello.getAppliedVersion()).isEmpty();
 
+        assertThat(client.awaitPolicy(Duration.ofMillis(50)))
+                .as("nothing pushed yet")
+                .isFalse();
         PolicyReply reply = service.pushAndAwaitReply(snapshot("v1", "n1", policy(80)));
         assertThat(reply.getAccepted()).isTrue();
+        assertThat(client.awaitPolicy(Duration.ZERO)).isTrue();
         assertThat(reply.getVersion()).isEqualTo("v1");
         assertThat(reply.getNonce()).isEqualTo("n1");
         assertThat(take(applied).policy()).isEqualTo(policy(80));
@@ -117,6 +121,7 @@ class PolicyClientTest {
         assertThat(client.current().orElseThrow().version()).isEqualTo("v1");
         assertThat(applied).hasSize(1);
         assertThat(client.nacksSent()).isEqualTo(1);
+        assertThat(client.lastNackReason()).hasValue("v2: " + nack.getReason());
     }
 
     @Test

@@ -52,6 +52,12 @@ class PolicyValidatorTest {
                 withRules(StreamRules.newBuilder().addAllowCidrs("10.0.0.0/8").addDenyCidrs("10.9.0.0/16"));
         assertThat(PolicyValidator.violations(exception)).isEmpty();
 
+        Policy shadowed =
+                withRules(StreamRules.newBuilder().addAllowCidrs("10.1.0.0/16").addDenyCidrs("10.0.0.0/8"));
+        assertThat(PolicyValidator.violations(shadowed))
+                .containsExactly(
+                        "listeners[port=8080].rules: allowed 10.1.0.0/16 lies inside denied 10.0.0.0/8, so it can never connect");
+
         Policy twoPeerRules = Policy.newBuilder()
                 .addListeners(ListenerPolicy.newBuilder()
                         .setPort(80)
