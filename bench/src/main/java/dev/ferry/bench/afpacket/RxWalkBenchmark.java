@@ -159,4 +159,14 @@ public class RxWalkBenchmark {
         };
         return ring.drain(handler, Integer.MAX_VALUE);
     }
+
+    @Benchmark
+    @OperationsPerInvocation(FRAMES)
+    public int parseOnly(Blackhole bh) {
+        retireAll();
+        RxFrameHandler handler = (m, offset, length, status) -> {
+            bh.consume(parser.parse(m, offset, length, RxChecksum.PARTIAL, parsed));
+        };
+        return ring.drain(handler, Integer.MAX_VALUE);
+    }
 }
