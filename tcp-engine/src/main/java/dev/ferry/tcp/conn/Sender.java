@@ -128,7 +128,9 @@ final class Sender {
         out.start(TcpFlags.ACK, c.sndNxt, c.rcvNxt, 0);
         addOptions(c, out, nowNs);
         int segmentSize = Math.max(1, Math.min(c.effectiveMss(), maxTxPayload) - out.optionsLength());
-        int maxPayload = maxTxPayload >= 2 * segmentSize ? (maxTxPayload / segmentSize) * segmentSize : segmentSize;
+        // Several segments in one frame only when the host can cut them (it offers more than its MSS).
+        boolean offload = maxTxPayload > c.ourMss();
+        int maxPayload = offload ? Math.max(1, maxTxPayload / segmentSize) * segmentSize : segmentSize;
         int length = Math.min(unsent, Math.min(usable, maxPayload));
         boolean fin = finDue && c.sndNxt + length == c.finSeq;
         if (length == 0 && !fin) {
