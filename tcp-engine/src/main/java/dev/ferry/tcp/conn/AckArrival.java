@@ -57,10 +57,17 @@ final class AckArrival {
         return true;
     }
 
-    /** RFC 9293: take the window from the newest segment (by SND.WL1 / SND.WL2). */
+    /**
+     * RFC 9293: take the window from the newest segment, judged by SND.WL1 / SND.WL2. A segment
+     * whose ACK moves SND.UNA forward is new as well, whatever its sequence number: a
+     * retransmission from the peer carries an old SEG.SEQ but a current window, and ignoring it
+     * would leave the old window anchored at the new SND.UNA, beyond what the peer offers (Linux's
+     * tcp_may_update_window does the same).
+     */
     private static boolean updateWindow(TcpConnection c, SegmentIn in) {
         int ack = in.ack();
-        boolean newer = Seq.lt(c.sndWl1, in.seq()) || (c.sndWl1 == in.seq() && Seq.le(c.sndWl2, ack));
+        boolean newer =
+                Seq.gt(ack, c.sndUna) || Seq.lt(c.sndWl1, in.seq()) || (c.sndWl1 == in.seq() && Seq.le(c.sndWl2, ack));
         if (!Seq.le(c.sndUna, ack) || !newer) {
             return false;
         }

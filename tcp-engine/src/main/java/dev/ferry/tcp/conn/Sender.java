@@ -105,9 +105,10 @@ final class Sender {
         } while (outcome == SENT);
         c.flags &= ~F_FORCE_SEND;
         noteLimit(c, outcome, nowNs);
-        if ((outcome == WINDOW_LIMITED || outcome == HELD_BACK) && c.sndMax == c.sndUna && c.rtxDeadlineNs == NONE) {
-            // Nothing in flight, so no ACK will come to open the window: the persist timer
-            // probes it (RFC 9293 3.8.6.1) or overrides silly-window avoidance (3.8.6.2.1).
+        if (c.rtxDeadlineNs == NONE && (c.sndMax != c.sndUna || outcome == WINDOW_LIMITED || outcome == HELD_BACK)) {
+            // Data outstanding keeps the RTO running (RFC 6298 5.1) even when a resend found no
+            // room; with nothing in flight no ACK will come to open the window, so the persist
+            // timer probes it (RFC 9293 3.8.6.1) or overrides silly-window avoidance (3.8.6.2.1).
             c.rtxDeadlineNs = nowNs + c.rtt.rtoNs(c.config);
         }
     }
@@ -161,8 +162,8 @@ final class Sender {
      * at least half the largest window the peer offered.
      */
     private static boolean worthSending(TcpConnection c, int length, int unsent, int segmentSize, int flight) {
-        if (length >= segmentSize || c.has(F_FORCE_SEND)) {
-            return true;
+        if (length >= segmentSize || c.has(F_FORCE_SEND) || Seq.lt(c.sndNxt, c.sndMax)) {
+            return true; // a full segment, an overdue one, or a resend of what the window held before
         }
         if (length == unsent) {
             return flight == 0 || c.has(F_NO_DELAY) || c.has(F_FIN_QUEUED) || !Seq.gt(c.sndSmall, c.sndUna);
@@ -193,10 +194,12 @@ final class Sender {
     }
 
     /**
-     * Resends the first unacknowledged segment (fast retransmit, partial ACK), whatever the
-     * windows say: that segment was already inside them once.
+     * Resends the first unacknowledged segment (fast retransmit, partial ACK, timeout), whatever
+     * the windows say: that segment was inside them once, and the receiver never takes room back.
+     * After a timeout it also serves as the probe of a window that a stale ACK reported as zero.
+     * Returns the sequence space it covered (data and FIN), 0 when nothing went out.
      */
-    static void retransmitFirst(TcpConnection c, long nowNs) {
+    static int retransmitFirst(TcpConnection c, long nowNs) {
         int outstandingData = Math.max(0, Seq.distance(c.sndUna, Seq.min(c.dataEndSeq(), c.sndMax)));
         SegmentOut out = c.host.segmentOut();
         out.start(TcpFlags.ACK, c.sndUna, c.rcvNxt, 0);
@@ -205,20 +208,22 @@ final class Sender {
         int length = Math.min(outstandingData, segmentSize);
         boolean fin = c.has(F_FIN_QUEUED) && Seq.lt(c.finSeq, c.sndMax) && c.sndUna + length == c.finSeq;
         if (length == 0 && !fin) {
-            return;
+            return 0;
         }
         out.flags(TcpFlags.ACK | (fin ? TcpFlags.FIN : 0));
         out.payload(c.sendBuffer, Seq.distance(c.dataStartSeq(), c.sndUna), length, segmentSize);
         finishHeader(c, out);
-        if (transmit(c, out)) {
-            c.retransmits++;
-            c.rtt.cancelTiming();
-            c.lastSendNs = nowNs;
-            ackSent(c);
-            if (c.rtxDeadlineNs == NONE) {
-                c.rtxDeadlineNs = nowNs + c.rtt.rtoNs(c.config);
-            }
+        if (!transmit(c, out)) {
+            return 0;
         }
+        c.retransmits++;
+        c.rtt.cancelTiming();
+        c.lastSendNs = nowNs;
+        ackSent(c);
+        if (c.rtxDeadlineNs == NONE) {
+            c.rtxDeadlineNs = nowNs + c.rtt.rtoNs(c.config);
+        }
+        return length + (fin ? 1 : 0);
     }
 
     /** Time spent wanting to send but held back by the peer's window or by cwnd. */
@@ -248,9 +253,14 @@ final class Sender {
         }
     }
 
+    /**
+     * A bare ACK carries SND.MAX, not SND.NXT: while a timeout rolls SND.NXT back to resend, an
+     * ACK numbered below what the peer already received would fail its sequence test and its
+     * acknowledgment would be lost with it (BSD's tcp_output does the same).
+     */
     private static void sendAck(TcpConnection c, long nowNs) {
         SegmentOut out = c.host.segmentOut();
-        out.start(TcpFlags.ACK, c.sndNxt, c.rcvNxt, 0);
+        out.start(TcpFlags.ACK, c.sndMax, c.rcvNxt, 0);
         addOptions(c, out, nowNs);
         finishHeader(c, out);
         if (transmit(c, out)) {

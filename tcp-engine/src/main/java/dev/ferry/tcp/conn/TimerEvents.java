@@ -104,14 +104,18 @@ final class TimerEvents {
 
     private static void sendTimeout(TcpConnection c, long nowNs) {
         if (c.sndMax != c.sndUna) {
-            retransmitTimeout(c);
+            retransmitTimeout(c, nowNs);
         } else if (Seq.gt(c.dataEndSeq(), c.sndNxt)) {
             persist(c, nowNs);
         }
     }
 
-    /** RFC 6298 5.4-5.6 and RFC 5681 3.1: back off, collapse cwnd, resend from SND.UNA. */
-    private static void retransmitTimeout(TcpConnection c) {
+    /**
+     * RFC 6298 5.4-5.6 and RFC 5681 3.1: back off, collapse cwnd, resend the first segment at
+     * once (even into a zero window, as Linux does: it doubles as the window probe) and go back
+     * to SND.UNA for the rest, which goes out as ACKs open cwnd.
+     */
+    private static void retransmitTimeout(TcpConnection c, long nowNs) {
         if (++c.retries > c.config.maxRetransmits()) {
             c.closeNow(CloseReason.RETRANSMIT_TIMEOUT);
             return;
@@ -121,7 +125,8 @@ final class TimerEvents {
         c.congestion.onRetransmitTimeout(flight, c.sndMax, Sender.dataMss(c));
         c.rtt.backOff();
         c.rtt.cancelTiming();
-        c.sndNxt = c.sndUna; // go back: output resends as cwnd allows
+        c.sndNxt = c.sndUna;
+        c.sndNxt += Sender.retransmitFirst(c, nowNs);
     }
 
     /**
