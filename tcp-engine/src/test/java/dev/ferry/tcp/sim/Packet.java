@@ -52,6 +52,34 @@ record Packet(
                 payload);
     }
 
+    /**
+     * What segmentation offload puts on the wire for a super-segment: pieces of {@code size}
+     * payload bytes with the same header, the sequence number advanced, and FIN and PSH only on
+     * the last piece.
+     */
+    java.util.List<Packet> segmented(int size) {
+        java.util.List<Packet> pieces = new java.util.ArrayList<>();
+        for (int offset = 0; offset < payload.length; offset += size) {
+            int length = Math.min(size, payload.length - offset);
+            boolean last = offset + length == payload.length;
+            int pieceFlags = last ? flags : flags & ~(TcpFlags.FIN | TcpFlags.PSH);
+            pieces.add(new Packet(
+                    pieceFlags,
+                    seq + offset,
+                    ack,
+                    window,
+                    mss,
+                    windowScale,
+                    sackPermitted,
+                    timestamps,
+                    tsVal,
+                    tsEcr,
+                    sacks,
+                    java.util.Arrays.copyOfRange(payload, offset, offset + length)));
+        }
+        return pieces;
+    }
+
     SegmentIn fill(SegmentIn in) {
         in.clear().header(seq, ack, flags, window);
         if ((flags & TcpFlags.SYN) != 0) {

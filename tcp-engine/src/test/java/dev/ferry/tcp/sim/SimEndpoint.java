@@ -137,7 +137,13 @@ final class SimEndpoint implements ConnectionHost {
     public boolean transmit(TcpConnection c, SegmentOut segment) {
         sim.checkSegment(this, c, segment);
         Packet packet = Packet.of(segment);
-        sim.network.carry(packet, packet.wireBytes(), direction, sim.clock, peer::receive);
+        if (packet.payload().length > segment.segmentSize() && segment.segmentSize() > 0) {
+            for (Packet piece : packet.segmented(segment.segmentSize())) {
+                sim.network.carry(piece, piece.wireBytes(), direction, sim.clock, peer::receive);
+            }
+        } else {
+            sim.network.carry(packet, packet.wireBytes(), direction, sim.clock, peer::receive);
+        }
         return true;
     }
 

@@ -34,6 +34,7 @@ final class Simulation {
     final ImpairedNetwork network;
     final SimEndpoint client;
     final SimEndpoint server;
+    int lateResets;
     private final String description;
 
     Simulation(long seed) {
@@ -82,7 +83,8 @@ final class Simulation {
         long delay = 10_000L + r.nextLong(r.nextBoolean() ? 1_000_000L : 30_000_000L);
         long jitter = r.nextBoolean() ? r.nextLong(delay + 1) : 0;
         long rate = r.nextBoolean() ? 1_000_000_000L : 200_000L + r.nextLong(50_000_000L);
-        int queue = 8_192 + r.nextInt(r.nextBoolean() ? 64_000 : 1_000_000);
+        // At least two of the largest packets (MSS 8960 + headers) fit the bottleneck queue.
+        int queue = 20_000 + r.nextInt(r.nextBoolean() ? 64_000 : 1_000_000);
         return new ImpairedNetwork(r, loss, duplicate, reorder, delay, jitter, rate, queue);
     }
 
@@ -96,7 +98,7 @@ final class Simulation {
                 .windowScaling(r.nextInt(4) > 0)
                 .noDelay(r.nextBoolean())
                 .delayedAckNs(r.nextBoolean() ? 40 * MS : 1 + r.nextLong(200 * MS))
-                .timeWaitNs(1000 * MS + r.nextLong(60_000 * MS))
+                .timeWaitNs(20_000 * MS + r.nextLong(100_000 * MS))
                 // Loss up to 12% each way must never make a side give up: retries well beyond it.
                 .synRetries(25)
                 .synAckRetries(25)
@@ -149,8 +151,12 @@ final class Simulation {
     private void checkOutcome() {
         for (SimEndpoint e : new SimEndpoint[] {client, server}) {
             StreamApp app = e.app;
-            assertTrue(app.closedReason == CloseReason.NORMAL, () -> e.name + " closed with " + app.closedReason);
-            assertTrue(e.closed == CloseReason.NORMAL, () -> e.name + " host saw " + e.closed);
+            if (app.closedReason == CloseReason.RESET_BY_PEER && lateResetAfterTimeWait(e)) {
+                lateResets++;
+            } else {
+                assertTrue(app.closedReason == CloseReason.NORMAL, () -> e.name + " closed with " + app.closedReason);
+                assertTrue(e.closed == CloseReason.NORMAL, () -> e.name + " host saw " + e.closed);
+            }
             assertTrue(app.written == app.sendTotal, () -> e.name + " wrote " + app.written + " of " + app.sendTotal);
             assertTrue(
                     app.received == app.receiveTotal,
@@ -161,6 +167,20 @@ final class Simulation {
         }
         assertTrue(client.app.sentHash() == server.app.receivedHash(), () -> "client->server stream hash differs");
         assertTrue(server.app.sentHash() == client.app.receivedHash(), () -> "server->client stream hash differs");
+    }
+
+    /**
+     * The one reset an orderly close can end with: this side's final ACK-less retransmissions
+     * outlived the peer's TIME_WAIT (every ACK of them was lost), and the peer, its connection
+     * gone, answered with a reset. Legitimate only if the peer had received everything, our FIN
+     * included, and closed normally.
+     */
+    private boolean lateResetAfterTimeWait(SimEndpoint e) {
+        SimEndpoint peer = e.peer;
+        return peer.closed == CloseReason.NORMAL
+                && peer.app.endOfInput
+                && peer.app.received == peer.app.receiveTotal
+                && e.app.written == e.app.sendTotal;
     }
 
     /** Called after every event. */

@@ -34,6 +34,7 @@ class SimulationTest {
         long base = Long.getLong("ferry.sim.base", 0);
         ConcurrentLinkedQueue<AssertionError> failures = new ConcurrentLinkedQueue<>();
         AtomicLong events = new AtomicLong();
+        AtomicLong lateResets = new AtomicLong();
         long startNs = System.nanoTime();
         LongStream.range(base, base + seeds).parallel().forEach(seed -> {
             if (failures.size() >= 5) {
@@ -43,12 +44,15 @@ class SimulationTest {
             try {
                 simulation.run();
                 events.addAndGet(simulation.clock.eventsRun());
+                lateResets.addAndGet(simulation.lateResets);
             } catch (AssertionError e) {
                 failures.add(e);
             }
         });
         long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
-        System.out.printf("simulation: %d seeds from %d, %d events, %d ms%n", seeds, base, events.get(), elapsedMs);
+        System.out.printf(
+                "simulation: %d seeds from %d, %d events, %d ms, %d late resets after TIME_WAIT%n",
+                seeds, base, events.get(), elapsedMs, lateResets.get());
         for (AssertionError failure : failures) {
             System.err.println(failure.getMessage());
         }
