@@ -47,6 +47,7 @@ public final class IdleFootprint {
             if (line.contains(TcpConnection.class.getName())
                     || line.contains(RttEstimator.class.getName())
                     || line.contains(NewReno.class.getName())
+                    || line.contains("dev.ferry.tcp.conn.Transfer")
                     || line.contains("num ")) {
                 System.out.println(line);
             }

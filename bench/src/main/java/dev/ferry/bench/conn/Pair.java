@@ -11,6 +11,7 @@ import dev.ferry.tcp.conn.TcpConfig;
 import dev.ferry.tcp.conn.TcpConnection;
 import dev.ferry.tcp.conn.TcpCounters;
 import dev.ferry.tcp.conn.TcpListener;
+import dev.ferry.tcp.conn.TransferPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -28,6 +29,7 @@ public final class Pair {
         final SegmentIn in = new SegmentIn();
         final SegmentOut out = new SegmentOut();
         final TcpCounters counters = new TcpCounters();
+        final TransferPool transfers = new TransferPool();
         final MemorySegment slotMemory = Arena.ofAuto().allocate(SLOTS * 65_536L, 64);
         final int[] slotTo = new int[SLOTS];
         final int[] slotFlags = new int[SLOTS];
@@ -47,6 +49,7 @@ public final class Pair {
     private final SegmentIn in;
     private final SegmentOut out;
     private final TcpCounters counters;
+    private final TransferPool transfers;
     private final BufferPool pool;
     private final MemorySegment slotMemory;
     private final int[] slotTo;
@@ -126,7 +129,9 @@ public final class Pair {
         }
 
         @Override
-        public void enteredTimeWait(TcpConnection c) {}
+        public boolean enteredTimeWait(TcpConnection c) {
+            return false;
+        }
 
         @Override
         public void closed(TcpConnection c, CloseReason reason) {}
@@ -152,6 +157,11 @@ public final class Pair {
         }
 
         @Override
+        public TransferPool transferPool() {
+            return transfers;
+        }
+
+        @Override
         public TcpCounters counters() {
             return counters;
         }
@@ -172,6 +182,7 @@ public final class Pair {
         this.in = wire.in;
         this.out = wire.out;
         this.counters = wire.counters;
+        this.transfers = wire.transfers;
         this.slotMemory = wire.slotMemory;
         this.slotTo = wire.slotTo;
         this.slotFlags = wire.slotFlags;

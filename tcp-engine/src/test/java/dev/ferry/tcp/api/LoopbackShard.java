@@ -8,6 +8,7 @@ import dev.ferry.tcp.conn.TcpConfig;
 import dev.ferry.tcp.conn.TcpConnection;
 import dev.ferry.tcp.conn.TcpCounters;
 import dev.ferry.tcp.conn.TcpListener;
+import dev.ferry.tcp.conn.TransferPool;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -28,6 +29,7 @@ final class LoopbackShard implements AutoCloseable {
     private final ArrayDeque<Runnable> turn = new ArrayDeque<>();
     private final BufferPool pool = new BufferPool(4096, 4096, BufferPool.Memory.NATIVE);
     private final TcpCounters counters = new TcpCounters();
+    private final TransferPool transfers = new TransferPool();
     private final SegmentOut out = new SegmentOut();
     private final SegmentIn in = new SegmentIn();
     final End client = new End();
@@ -88,7 +90,9 @@ final class LoopbackShard implements AutoCloseable {
         }
 
         @Override
-        public void enteredTimeWait(TcpConnection c) {}
+        public boolean enteredTimeWait(TcpConnection c) {
+            return false;
+        }
 
         @Override
         public void closed(TcpConnection c, CloseReason reason) {
@@ -113,6 +117,11 @@ final class LoopbackShard implements AutoCloseable {
         @Override
         public BufferPool bufferPool() {
             return pool;
+        }
+
+        @Override
+        public TransferPool transferPool() {
+            return transfers;
         }
 
         @Override

@@ -13,6 +13,7 @@ import dev.ferry.tcp.conn.TcpFlags;
 import dev.ferry.tcp.conn.TcpListener;
 import dev.ferry.tcp.conn.TcpState;
 import dev.ferry.tcp.conn.TimeWait;
+import dev.ferry.tcp.conn.TransferPool;
 import dev.ferry.tcp.seq.Seq;
 
 /**
@@ -31,6 +32,7 @@ final class SimEndpoint implements ConnectionHost {
     final boolean compactTimeWait;
     final TcpCounters counters = new TcpCounters();
     final BufferPool pool = new BufferPool(1024, 16_384, BufferPool.Memory.HEAP);
+    final TransferPool transfers = new TransferPool();
     private final SegmentOut out = new SegmentOut();
     private final SegmentIn in = new SegmentIn();
     SimEndpoint peer;
@@ -179,14 +181,16 @@ final class SimEndpoint implements ConnectionHost {
     }
 
     @Override
-    public void enteredTimeWait(TcpConnection c) {
-        if (compactTimeWait) {
-            timeWait = c.timeWait(new TimeWait());
-            retired = true; // the stack forgets the connection object
-            armedNs = Long.MAX_VALUE;
-            timerGeneration++;
-            scheduleTimeWaitExpiry();
+    public boolean enteredTimeWait(TcpConnection c) {
+        if (!compactTimeWait) {
+            return false;
         }
+        timeWait = c.timeWait(new TimeWait());
+        retired = true; // the stack forgets the connection object
+        armedNs = Long.MAX_VALUE;
+        timerGeneration++;
+        scheduleTimeWaitExpiry();
+        return true;
     }
 
     @Override
@@ -215,6 +219,11 @@ final class SimEndpoint implements ConnectionHost {
     @Override
     public BufferPool bufferPool() {
         return pool;
+    }
+
+    @Override
+    public TransferPool transferPool() {
+        return transfers;
     }
 
     @Override
