@@ -252,12 +252,15 @@ public final class Pair {
 
     /** Fires due timers. */
     public void timers() {
-        for (End end : new End[] {client, server}) {
-            if (end.connection != null && end.deadlineNs <= nowNs) {
-                end.deadlineNs = Long.MAX_VALUE;
-                end.connection.onTimer(nowNs);
-            }
-        }
+        fire(client);
+        fire(server);
         run();
+    }
+
+    private void fire(End end) {
+        if (end.connection != null && end.deadlineNs <= nowNs) {
+            end.deadlineNs = Long.MAX_VALUE;
+            end.connection.onTimer(nowNs);
+        }
     }
 }
