@@ -31,6 +31,10 @@ final class SynchronizedArrival {
             return;
         }
         rememberTimestamp(c, in);
+        // The peer is alive (and a blind attacker cannot pass for it): keepalive and persist
+        // probing start over.
+        c.lastRecvNs = nowNs;
+        c.probes = 0;
         if (in.has(TcpFlags.RST)) {
             onReset(c, in, nowNs);
             return;

@@ -173,8 +173,6 @@ public final class TcpConnection implements Stream {
             }
             beginEvent();
             segmentsIn++;
-            lastRecvNs = nowNs;
-            probes = 0;
             if (in.has(TcpFlags.SYN) && (in.flags() & (TcpFlags.FIN | TcpFlags.RST)) != 0) {
                 host.counters().increment(TcpCounter.DROP_BAD_FLAGS);
             } else {
