@@ -19,8 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Time comes in as {@code nowNs}; the initial sequence number and timestamp offset come in at
  * creation; nothing here reads a clock, allocates per segment or logs.
  *
- * <p>Memory: an idle connection is this object (primitive fields) plus its {@link RttEstimator}
- * and {@link NewReno}. Buffers are attached from the shard's pool only while they hold bytes.
+ * <p>Memory: an idle connection is this object alone (primitive fields, 192 bytes on a 64-bit JVM
+ * with compressed pointers). What only a busy stream needs (handshake and retransmission state,
+ * timers, {@link RttEstimator}, {@link NewReno}, and the buffers) is a {@link Transfer} borrowed
+ * from the shard's {@link TransferPool} while the stream is busy, and buffers from its {@link
+ * dev.ferry.tcp.buffer.BufferPool} only while they hold bytes.
  *
  * <p>Threading: confined to its shard thread, except under a {@link StreamGuard} (see {@link
  * Stream}): then every event takes the guard's lock, and application threads call the {@link
