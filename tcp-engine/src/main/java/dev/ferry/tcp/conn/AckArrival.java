@@ -23,7 +23,7 @@ final class AckArrival {
             return false;
         }
         int ack = in.ack();
-        if (Seq.gt(ack, c.sndMax) || Seq.lt(ack, c.sndUna - c.maxSndWnd)) {
+        if (Seq.gt(ack, c.t.sndMax) || Seq.lt(ack, c.sndUna - c.maxSndWnd)) {
             // Acknowledges what we never sent, or is older than any window could explain.
             c.host.counters().increment(TcpCounter.DROP_BAD_ACK);
             c.ackNow();
@@ -40,65 +40,73 @@ final class AckArrival {
 
     /** SYN_RECEIVED: an ACK of our SYN establishes the connection; any other ACK is reset. */
     private static boolean completeHandshake(TcpConnection c, SegmentIn in) {
-        if (!Seq.inClosedRange(in.ack(), c.sndUna + 1, c.sndMax)) {
+        if (!Seq.inClosedRange(in.ack(), c.sndUna + 1, c.t.sndMax)) {
             c.host.counters().increment(TcpCounter.DROP_BAD_ACK);
             Sender.resetFor(c, in.ack());
             return false;
         }
-        if (c.listener != null && c.listener.acceptQueueFull()) {
+        if (c.t.listener != null && c.t.listener.acceptQueueFull()) {
             // Like Linux: ignore the ACK; the retransmitted SYN-ACK gives the peer another try.
             c.host.counters().increment(TcpCounter.DROP_ACCEPT_QUEUE_FULL);
             return false;
         }
         c.state = c.has(F_FIN_QUEUED) ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
         c.flags |= c.isPassive() ? F_NOTIFY_LISTENER : F_NOTIFY_OPEN;
-        c.sndWl1 = in.seq() - 1; // make the window update below apply
+        c.t.sndWl1 = in.seq() - 1; // make the window update below apply
         HandshakeArrival.startCongestionControl(c);
         return true;
     }
 
-    /** RFC 9293: take the window from the newest segment (by SND.WL1 / SND.WL2). */
+    /**
+     * RFC 9293: take the window from the newest segment, judged by SND.WL1 / SND.WL2. A segment
+     * whose ACK moves SND.UNA forward is new as well, whatever its sequence number: a
+     * retransmission from the peer carries an old SEG.SEQ but a current window, and ignoring it
+     * would leave the old window anchored at the new SND.UNA, beyond what the peer offers (Linux's
+     * tcp_may_update_window does the same).
+     */
     private static boolean updateWindow(TcpConnection c, SegmentIn in) {
         int ack = in.ack();
-        boolean newer = Seq.lt(c.sndWl1, in.seq()) || (c.sndWl1 == in.seq() && Seq.le(c.sndWl2, ack));
+        boolean newer = Seq.gt(ack, c.sndUna)
+                || Seq.lt(c.t.sndWl1, in.seq())
+                || (c.t.sndWl1 == in.seq() && Seq.le(c.t.sndWl2, ack));
         if (!Seq.le(c.sndUna, ack) || !newer) {
             return false;
         }
         int window = in.window() << c.sndScale;
         boolean changed = window != c.sndWnd;
         if (c.sndWnd == 0 && window > 0) {
-            c.rtt.resetBackoff(); // the zero window opened: probing is over
+            c.t.rtt.resetBackoff(); // the zero window opened: probing is over
         }
         c.sndWnd = window;
-        c.sndWl1 = in.seq();
-        c.sndWl2 = ack;
+        c.t.sndWl1 = in.seq();
+        c.t.sndWl2 = ack;
         c.maxSndWnd = Math.max(c.maxSndWnd, window);
         return changed;
     }
 
     private static void onNewAck(TcpConnection c, int ack, long nowNs) {
         int dataStart = c.dataStartSeq();
-        int queued = c.sendBuffer == null ? 0 : c.sendBuffer.length();
+        int queued = c.t.sendBuffer == null ? 0 : c.t.sendBuffer.length();
         int dataAcked = Math.clamp(Seq.distance(dataStart, ack), 0, queued);
         if (dataAcked > 0) {
-            c.sendBuffer.release(dataAcked);
+            c.t.sendBuffer.release(dataAcked);
             c.releaseSendBufferIfEmpty();
         }
         c.flags |= F_SYN_ACKED;
         c.sndUna = ack;
-        if (Seq.lt(c.sndNxt, ack)) {
-            c.sndNxt = ack; // a late ACK covered segments we rolled back to resend
+        if (Seq.lt(c.t.sndNxt, ack)) {
+            c.t.sndNxt = ack; // a late ACK covered segments we rolled back to resend
         }
-        c.retries = 0;
-        c.rtt.onAck(ack, nowNs, c.config);
-        c.rtt.resetBackoff();
-        int flight = Seq.distance(c.sndUna, c.sndNxt);
-        if (c.congestion.onNewAck(dataAcked, ack, flight, Sender.dataMss(c))) {
+        c.t.retries = 0;
+        c.t.rtt.onAck(ack, nowNs, c.config);
+        c.t.rtt.resetBackoff();
+        int flight = Seq.distance(c.sndUna, c.t.sndNxt);
+        if (c.t.congestion.onNewAck(dataAcked, ack, flight, Sender.dataMss(c))) {
             c.host.counters().increment(TcpCounter.PARTIAL_ACK_RETRANSMIT);
             Sender.retransmitFirst(c, nowNs);
         }
         // RFC 6298 5.2, 5.3: stop the timer when all is acknowledged, else restart it.
-        c.rtxDeadlineNs = c.sndUna == c.sndMax ? NONE : nowNs + c.rtt.rtoNs(c.config);
+        c.t.rtxDeadlineNs = c.sndUna == c.t.sndMax ? NONE : nowNs + c.t.rtt.rtoNs(c.config);
     }
 
     /** RFC 5681 2: same ACK, no data, no SYN/FIN, same window, and data outstanding. */
@@ -107,12 +115,12 @@ final class AckArrival {
                 && in.payloadLength() == 0
                 && (in.flags() & (TcpFlags.SYN | TcpFlags.FIN)) == 0
                 && !windowChanged
-                && c.sndMax != c.sndUna;
+                && c.t.sndMax != c.sndUna;
     }
 
     private static void onDuplicateAck(TcpConnection c, int ack, long nowNs) {
-        int flight = Seq.distance(c.sndUna, c.sndMax);
-        if (c.congestion.onDuplicateAck(ack, flight, c.sndMax, Sender.dataMss(c))) {
+        int flight = Seq.distance(c.sndUna, c.t.sndMax);
+        if (c.t.congestion.onDuplicateAck(ack, flight, c.t.sndMax, Sender.dataMss(c))) {
             c.host.counters().increment(TcpCounter.FAST_RETRANSMIT);
             Sender.retransmitFirst(c, nowNs);
         }
@@ -120,7 +128,7 @@ final class AckArrival {
 
     /** The closing states move on once our FIN is acknowledged. */
     private static boolean afterAck(TcpConnection c, long nowNs) {
-        boolean finAcked = c.has(F_FIN_QUEUED) && Seq.gt(c.sndUna, c.finSeq);
+        boolean finAcked = c.has(F_FIN_QUEUED) && Seq.gt(c.sndUna, c.t.finSeq);
         if (!finAcked) {
             return true;
         }
@@ -145,6 +153,6 @@ final class AckArrival {
         long timeout = c.config.finWait2TimeoutNs();
         // A fully closed stream must not wait forever for a peer that never closes (Linux
         // tcp_fin_timeout); a half-closed one is re-checked each period (TimerEvents).
-        c.rtxDeadlineNs = timeout > 0 ? nowNs + timeout : NONE;
+        c.t.rtxDeadlineNs = timeout > 0 ? nowNs + timeout : NONE;
     }
 }

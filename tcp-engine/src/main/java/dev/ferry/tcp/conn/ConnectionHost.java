@@ -39,11 +39,13 @@ public interface ConnectionHost {
     void requestOutput(TcpConnection connection);
 
     /**
-     * The connection entered TIME_WAIT and holds no buffers any more. The host may keep it (it
-     * runs TIME_WAIT itself and reports {@link #closed} when 2*MSL ends), or replace it with a
-     * compact entry built from {@link TcpConnection#timeWait(TimeWait)} and forget it.
+     * The connection entered TIME_WAIT and holds no buffers any more. The host either keeps it
+     * (returns false: it runs TIME_WAIT itself and reports {@link #closed} when 2*MSL ends), or
+     * replaces it with a compact entry built from {@link TcpConnection#timeWait(TimeWait)}, drops
+     * it from its flow table and timer, and returns true: the connection then gives back what it
+     * borrowed, takes no further calls and makes none.
      */
-    void enteredTimeWait(TcpConnection connection);
+    boolean enteredTimeWait(TcpConnection connection);
 
     /**
      * The connection reached CLOSED: release its flow-table entry and its timer. No call reaches
@@ -68,6 +70,9 @@ public interface ConnectionHost {
 
     /** The shard's buffer pool. */
     BufferPool bufferPool();
+
+    /** The shard's pool of the state connections borrow while busy. */
+    TransferPool transferPool();
 
     /** The shard's counters. */
     TcpCounters counters();

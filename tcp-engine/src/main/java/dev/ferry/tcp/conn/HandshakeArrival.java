@@ -30,7 +30,7 @@ final class HandshakeArrival {
 
     /** RFC 9293 3.10.7.3. */
     static void inSynSent(TcpConnection c, SegmentIn in, long nowNs) {
-        if (in.has(TcpFlags.ACK) && !Seq.inClosedRange(in.ack(), c.iss + 1, c.sndMax)) {
+        if (in.has(TcpFlags.ACK) && !Seq.inClosedRange(in.ack(), c.t.iss + 1, c.t.sndMax)) {
             // The ACK is not for our SYN: an old duplicate. Reset it unless it is a reset.
             c.host.counters().increment(TcpCounter.DROP_BAD_SYN_ACK);
             if (!in.has(TcpFlags.RST)) {
@@ -58,17 +58,17 @@ final class HandshakeArrival {
         } else {
             // Simultaneous open (RFC 9293 3.5, figure 7): answer with SYN-ACK from the same ISS.
             c.state = TcpState.SYN_RECEIVED;
-            c.sndNxt = c.iss;
+            c.t.sndNxt = c.t.iss;
         }
     }
 
     private static void establishActive(TcpConnection c, SegmentIn in, long nowNs) {
         c.sndUna = in.ack();
-        c.sndNxt = Seq.max(c.sndNxt, c.sndUna);
+        c.t.sndNxt = Seq.max(c.t.sndNxt, c.sndUna);
         c.flags |= F_SYN_ACKED | F_NOTIFY_OPEN;
-        c.rtt.onAck(in.ack(), nowNs, c.config);
-        c.rtt.resetBackoff();
-        c.rtxDeadlineNs = NONE;
+        c.t.rtt.onAck(in.ack(), nowNs, c.config);
+        c.t.rtt.resetBackoff();
+        c.t.rtxDeadlineNs = NONE;
         c.state = c.has(F_FIN_QUEUED) ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
         startCongestionControl(c);
         c.ackNow();
@@ -76,14 +76,14 @@ final class HandshakeArrival {
 
     /** IRS, RCV.NXT and the peer's unscaled SYN window; data on a SYN is not kept. */
     private static void takePeerSyn(TcpConnection c, SegmentIn syn) {
-        c.irs = syn.seq();
+        c.t.irs = syn.seq();
         c.rcvNxt = syn.seq() + 1;
         c.rcvAdvEdge = c.rcvNxt;
-        c.lastAckSent = c.rcvNxt;
+        c.t.lastAckSent = c.rcvNxt;
         c.sndWnd = syn.window(); // never scaled in a SYN (RFC 7323 2.2)
         c.maxSndWnd = c.sndWnd;
-        c.sndWl1 = syn.seq();
-        c.sndWl2 = syn.ack();
+        c.t.sndWl1 = syn.seq();
+        c.t.sndWl2 = syn.ack();
         if (syn.payloadLength() > 0 || syn.has(TcpFlags.FIN)) {
             c.host.counters().increment(TcpCounter.DROP_SYN_DATA); // the peer sends it again
         }
@@ -99,7 +99,7 @@ final class HandshakeArrival {
             c.host.counters().increment(TcpCounter.PEER_MSS_CLAMPED); // zero or absurd: resource abuse
             mss = config.minPeerMss();
         }
-        c.peerMss = mss;
+        c.peerMss = (char) Math.min(mss, 65_535);
         if (config.windowScaling() && syn.windowScale() >= 0) {
             int shift = syn.windowScale();
             if (shift > 14) {
@@ -124,11 +124,12 @@ final class HandshakeArrival {
 
     /** The initial window: one segment if our SYN had to be sent again (RFC 5681 3.1). */
     static void startCongestionControl(TcpConnection c) {
-        int segments = c.retries > 0 ? 1 : c.config.initialWindowSegments();
-        c.congestion.init(Sender.dataMss(c), segments, c.iss);
-        if (c.retries > 0) {
-            c.rtt.synRetransmitted(c.config);
+        int segments = c.t.retries > 0 ? 1 : c.config.initialWindowSegments();
+        c.t.congestion.init(Sender.dataMss(c), segments, c.t.iss);
+        if (c.t.retries > 0) {
+            c.t.rtt.synRetransmitted(c.config);
+            c.flags |= TcpConnection.F_SYN_LOST;
         }
-        c.retries = 0;
+        c.t.retries = 0;
     }
 }

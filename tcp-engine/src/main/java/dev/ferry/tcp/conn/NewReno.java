@@ -22,6 +22,24 @@ public final class NewReno {
     private boolean inRecovery;
     private int ackedInAvoidance;
 
+    /** Back to the state before {@link #init}. */
+    void reset() {
+        cwnd = 0;
+        ssthresh = Integer.MAX_VALUE;
+        recover = 0;
+        duplicateAcks = 0;
+        inRecovery = false;
+        ackedInAvoidance = 0;
+    }
+
+    /** Restores the windows a quiet connection kept; no recovery is under way. */
+    void restore(int cwnd, int ssthresh, int sndUna) {
+        reset();
+        this.cwnd = cwnd;
+        this.ssthresh = ssthresh;
+        this.recover = sndUna;
+    }
+
     /** The initial window (RFC 6928 / RFC 5681 3.1) and the start of sequence space. */
     void init(int mss, int initialWindowSegments, int iss) {
         cwnd = initialWindow(mss, initialWindowSegments);

@@ -24,6 +24,33 @@ public final class RttEstimator {
         this.baseRtoNs = initialRtoNs;
     }
 
+    /** Back to "no sample yet". */
+    void reset(TcpConfig config) {
+        srttNs = NONE;
+        rttvarNs = 0;
+        minRttNs = NONE;
+        baseRtoNs = config.initialRtoNs();
+        backoff = 0;
+        timedSentNs = NONE;
+    }
+
+    /** Restores what a quiet connection kept (microseconds; -1: no sample yet). */
+    void restore(int srttUs, int rttvarUs, int minRttUs, TcpConfig config) {
+        reset(config);
+        if (srttUs >= 0) {
+            srttNs = srttUs * 1000L;
+            rttvarNs = rttvarUs * 1000L;
+            minRttNs = minRttUs * 1000L;
+            long rto = srttNs + Math.max(1_000_000L, 4 * rttvarNs);
+            baseRtoNs = Math.clamp(rto, config.minRtoNs(), config.maxRtoNs());
+        }
+    }
+
+    /** Nanoseconds as saturated microseconds, -1 kept as -1. */
+    static int toMicros(long ns) {
+        return ns < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, ns / 1000);
+    }
+
     /** Starts timing the segment ending at {@code endSeq}, unless one is being timed already. */
     void startTiming(int endSeq, long nowNs) {
         if (timedSentNs == NONE) {

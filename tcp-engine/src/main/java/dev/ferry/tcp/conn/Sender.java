@@ -51,7 +51,7 @@ final class Sender {
     }
 
     private static void handshakeOutput(TcpConnection c, long nowNs) {
-        if (c.sndNxt == c.iss && !sendSyn(c, nowNs)) {
+        if (c.t.sndNxt == c.t.iss && !sendSyn(c, nowNs)) {
             return;
         }
         if (c.state == TcpState.SYN_RECEIVED) {
@@ -63,7 +63,7 @@ final class Sender {
         boolean synAck = c.state == TcpState.SYN_RECEIVED;
         int window = Math.min(65_535, c.receiveSpace()); // a SYN's window is never scaled
         SegmentOut out = c.host.segmentOut();
-        out.start(synAck ? TcpFlags.SYN | TcpFlags.ACK : TcpFlags.SYN, c.iss, synAck ? c.rcvNxt : 0, window);
+        out.start(synAck ? TcpFlags.SYN | TcpFlags.ACK : TcpFlags.SYN, c.t.iss, synAck ? c.rcvNxt : 0, window);
         TcpConfig config = c.config;
         if (synAck) {
             // Answer only what the peer offered (negotiate() cleared what it did not).
@@ -84,13 +84,13 @@ final class Sender {
             c.rcvAdvEdge = Seq.max(c.rcvAdvEdge, c.rcvNxt + window);
             ackSent(c);
         }
-        c.sndNxt = c.iss + 1;
-        c.sndMax = Seq.max(c.sndMax, c.sndNxt);
-        if (c.retries == 0) {
-            c.rtt.startTiming(c.sndNxt, nowNs); // Karn: only a SYN sent once gives a sample
+        c.t.sndNxt = c.t.iss + 1;
+        c.t.sndMax = Seq.max(c.t.sndMax, c.t.sndNxt);
+        if (c.t.retries == 0) {
+            c.t.rtt.startTiming(c.t.sndNxt, nowNs); // Karn: only a SYN sent once gives a sample
         }
-        if (c.rtxDeadlineNs == NONE) {
-            c.rtxDeadlineNs = nowNs + c.rtt.rtoNs(config);
+        if (c.t.rtxDeadlineNs == NONE) {
+            c.t.rtxDeadlineNs = nowNs + c.t.rtt.rtoNs(config);
         }
         return true;
     }
@@ -105,32 +105,36 @@ final class Sender {
         } while (outcome == SENT);
         c.flags &= ~F_FORCE_SEND;
         noteLimit(c, outcome, nowNs);
-        if ((outcome == WINDOW_LIMITED || outcome == HELD_BACK) && c.sndMax == c.sndUna && c.rtxDeadlineNs == NONE) {
-            // Nothing in flight, so no ACK will come to open the window: the persist timer
-            // probes it (RFC 9293 3.8.6.1) or overrides silly-window avoidance (3.8.6.2.1).
-            c.rtxDeadlineNs = nowNs + c.rtt.rtoNs(c.config);
+        if (c.t.rtxDeadlineNs == NONE
+                && (c.t.sndMax != c.sndUna || outcome == WINDOW_LIMITED || outcome == HELD_BACK)) {
+            // Data outstanding keeps the RTO running (RFC 6298 5.1) even when a resend found no
+            // room; with nothing in flight no ACK will come to open the window, so the persist
+            // timer probes it (RFC 9293 3.8.6.1) or overrides silly-window avoidance (3.8.6.2.1).
+            c.t.rtxDeadlineNs = nowNs + c.t.rtt.rtoNs(c.config);
         }
     }
 
     /** Tries to send the next data segment (and/or our FIN) and says what happened. */
     private static int nextDataSegment(TcpConnection c, long nowNs, int maxTxPayload) {
-        int unsent = Math.max(0, Seq.distance(c.sndNxt, c.dataEndSeq()));
-        boolean finDue = c.has(F_FIN_QUEUED) && Seq.le(c.sndNxt, c.finSeq);
-        if (unsent == 0 && !(finDue && c.sndNxt == c.finSeq)) {
+        int unsent = Math.max(0, Seq.distance(c.t.sndNxt, c.dataEndSeq()));
+        boolean finDue = c.has(F_FIN_QUEUED) && Seq.le(c.t.sndNxt, c.t.finSeq);
+        if (unsent == 0 && !(finDue && c.t.sndNxt == c.t.finSeq)) {
             return NOTHING_TO_SEND;
         }
-        int flight = Seq.distance(c.sndUna, c.sndNxt);
-        if (flight == 0 && nowNs - c.lastSendNs > c.rtt.rtoNs(c.config)) {
-            c.congestion.onIdleRestart(dataMss(c), c.config.initialWindowSegments()); // RFC 5681 4.1
+        int flight = Seq.distance(c.sndUna, c.t.sndNxt);
+        if (flight == 0 && nowNs - c.lastSendNs > c.t.rtt.rtoNs(c.config)) {
+            c.t.congestion.onIdleRestart(dataMss(c), c.config.initialWindowSegments()); // RFC 5681 4.1
         }
-        int usable = Math.max(0, Math.min(c.sndWnd, c.congestion.cwnd()) - flight);
+        int usable = Math.max(0, Math.min(c.sndWnd, c.t.congestion.cwnd()) - flight);
         SegmentOut out = c.host.segmentOut();
-        out.start(TcpFlags.ACK, c.sndNxt, c.rcvNxt, 0);
+        out.start(TcpFlags.ACK, c.t.sndNxt, c.rcvNxt, 0);
         addOptions(c, out, nowNs);
         int segmentSize = Math.max(1, Math.min(c.effectiveMss(), maxTxPayload) - out.optionsLength());
-        int maxPayload = maxTxPayload >= 2 * segmentSize ? (maxTxPayload / segmentSize) * segmentSize : segmentSize;
+        // Several segments in one frame only when the host can cut them (it offers more than its MSS).
+        boolean offload = maxTxPayload > c.ourMss();
+        int maxPayload = offload ? Math.max(1, maxTxPayload / segmentSize) * segmentSize : segmentSize;
         int length = Math.min(unsent, Math.min(usable, maxPayload));
-        boolean fin = finDue && c.sndNxt + length == c.finSeq;
+        boolean fin = finDue && c.t.sndNxt + length == c.t.finSeq;
         if (length == 0 && !fin) {
             return unsent > 0 ? WINDOW_LIMITED : NOTHING_TO_SEND;
         }
@@ -139,14 +143,14 @@ final class Sender {
         }
         int flags = TcpFlags.ACK | (fin ? TcpFlags.FIN : 0) | (length > 0 && length == unsent ? TcpFlags.PSH : 0);
         out.flags(flags);
-        out.payload(c.sendBuffer, Seq.distance(c.dataStartSeq(), c.sndNxt), length, segmentSize);
+        out.payload(c.t.sendBuffer, Seq.distance(c.dataStartSeq(), c.t.sndNxt), length, segmentSize);
         finishHeader(c, out);
         if (!transmit(c, out)) {
             return TX_FULL;
         }
         afterDataSent(c, length, fin, flight, nowNs);
         if (length < segmentSize) {
-            c.sndSmall = c.sndNxt; // Minshall: the end of the last small segment
+            c.t.sndSmall = c.t.sndNxt; // Minshall: the end of the last small segment
         }
         return SENT;
     }
@@ -159,30 +163,30 @@ final class Sender {
      * at least half the largest window the peer offered.
      */
     private static boolean worthSending(TcpConnection c, int length, int unsent, int segmentSize, int flight) {
-        if (length >= segmentSize || c.has(F_FORCE_SEND)) {
-            return true;
+        if (length >= segmentSize || c.has(F_FORCE_SEND) || Seq.lt(c.t.sndNxt, c.t.sndMax)) {
+            return true; // a full segment, an overdue one, or a resend of what the window held before
         }
         if (length == unsent) {
-            return flight == 0 || c.has(F_NO_DELAY) || c.has(F_FIN_QUEUED) || !Seq.gt(c.sndSmall, c.sndUna);
+            return flight == 0 || c.has(F_NO_DELAY) || c.has(F_FIN_QUEUED) || !Seq.gt(c.t.sndSmall, c.sndUna);
         }
         return length >= c.maxSndWnd / 2;
     }
 
     private static void afterDataSent(TcpConnection c, int length, boolean fin, int flightBefore, long nowNs) {
-        int end = c.sndNxt + length;
-        if (Seq.lt(c.sndNxt, c.sndMax)) {
+        int end = c.t.sndNxt + length;
+        if (Seq.lt(c.t.sndNxt, c.t.sndMax)) {
             c.retransmits++;
-            c.rtt.cancelTiming(); // Karn's rule
-            c.bytesOut += Math.max(0, Seq.distance(c.sndMax, end));
+            c.t.rtt.cancelTiming(); // Karn's rule
+            c.bytesOut += Math.max(0, Seq.distance(c.t.sndMax, end));
         } else {
             c.bytesOut += length;
-            c.rtt.startTiming(end, nowNs);
+            c.t.rtt.startTiming(end, nowNs);
         }
-        if (flightBefore == 0 || c.rtxDeadlineNs == NONE) {
-            c.rtxDeadlineNs = nowNs + c.rtt.rtoNs(c.config); // RFC 6298 5.1 (also ends a persist wait)
+        if (flightBefore == 0 || c.t.rtxDeadlineNs == NONE) {
+            c.t.rtxDeadlineNs = nowNs + c.t.rtt.rtoNs(c.config); // RFC 6298 5.1 (also ends a persist wait)
         }
-        c.sndNxt = end + (fin ? 1 : 0);
-        c.sndMax = Seq.max(c.sndMax, c.sndNxt);
+        c.t.sndNxt = end + (fin ? 1 : 0);
+        c.t.sndMax = Seq.max(c.t.sndMax, c.t.sndNxt);
         c.lastSendNs = nowNs;
         if (length > 0) {
             c.lastDataNs = nowNs;
@@ -191,51 +195,55 @@ final class Sender {
     }
 
     /**
-     * Resends the first unacknowledged segment (fast retransmit, partial ACK), whatever the
-     * windows say: that segment was already inside them once.
+     * Resends the first unacknowledged segment (fast retransmit, partial ACK, timeout), whatever
+     * the windows say: that segment was inside them once, and the receiver never takes room back.
+     * After a timeout it also serves as the probe of a window that a stale ACK reported as zero.
+     * Returns the sequence space it covered (data and FIN), 0 when nothing went out.
      */
-    static void retransmitFirst(TcpConnection c, long nowNs) {
-        int outstandingData = Math.max(0, Seq.distance(c.sndUna, Seq.min(c.dataEndSeq(), c.sndMax)));
+    static int retransmitFirst(TcpConnection c, long nowNs) {
+        int outstandingData = Math.max(0, Seq.distance(c.sndUna, Seq.min(c.dataEndSeq(), c.t.sndMax)));
         SegmentOut out = c.host.segmentOut();
         out.start(TcpFlags.ACK, c.sndUna, c.rcvNxt, 0);
         addOptions(c, out, nowNs);
         int segmentSize = Math.max(1, c.effectiveMss() - out.optionsLength());
         int length = Math.min(outstandingData, segmentSize);
-        boolean fin = c.has(F_FIN_QUEUED) && Seq.lt(c.finSeq, c.sndMax) && c.sndUna + length == c.finSeq;
+        boolean fin = c.has(F_FIN_QUEUED) && Seq.lt(c.t.finSeq, c.t.sndMax) && c.sndUna + length == c.t.finSeq;
         if (length == 0 && !fin) {
-            return;
+            return 0;
         }
         out.flags(TcpFlags.ACK | (fin ? TcpFlags.FIN : 0));
-        out.payload(c.sendBuffer, Seq.distance(c.dataStartSeq(), c.sndUna), length, segmentSize);
+        out.payload(c.t.sendBuffer, Seq.distance(c.dataStartSeq(), c.sndUna), length, segmentSize);
         finishHeader(c, out);
-        if (transmit(c, out)) {
-            c.retransmits++;
-            c.rtt.cancelTiming();
-            c.lastSendNs = nowNs;
-            ackSent(c);
-            if (c.rtxDeadlineNs == NONE) {
-                c.rtxDeadlineNs = nowNs + c.rtt.rtoNs(c.config);
-            }
+        if (!transmit(c, out)) {
+            return 0;
         }
+        c.retransmits++;
+        c.t.rtt.cancelTiming();
+        c.lastSendNs = nowNs;
+        ackSent(c);
+        if (c.t.rtxDeadlineNs == NONE) {
+            c.t.rtxDeadlineNs = nowNs + c.t.rtt.rtoNs(c.config);
+        }
+        return length + (fin ? 1 : 0);
     }
 
     /** Time spent wanting to send but held back by the peer's window or by cwnd. */
     private static void noteLimit(TcpConnection c, int outcome, long nowNs) {
         byte kind = LIMIT_NONE;
         if (outcome == WINDOW_LIMITED) {
-            kind = c.congestion.cwnd() < c.sndWnd ? LIMIT_CONGESTION : LIMIT_PEER_WINDOW;
+            kind = c.t.congestion.cwnd() < c.sndWnd ? LIMIT_CONGESTION : LIMIT_PEER_WINDOW;
         }
-        if (kind == c.limitKind) {
+        if (kind == c.t.limitKind) {
             return;
         }
-        long spent = nowNs - c.limitedSinceNs;
-        if (c.limitKind == LIMIT_PEER_WINDOW) {
+        long spent = nowNs - c.t.limitedSinceNs;
+        if (c.t.limitKind == LIMIT_PEER_WINDOW) {
             c.peerWindowLimitedNs += spent;
-        } else if (c.limitKind == LIMIT_CONGESTION) {
+        } else if (c.t.limitKind == LIMIT_CONGESTION) {
             c.congestionLimitedNs += spent;
         }
-        c.limitKind = kind;
-        c.limitedSinceNs = nowNs;
+        c.t.limitKind = kind;
+        c.t.limitedSinceNs = nowNs;
     }
 
     // ---------------------------------------------------------------- ACKs, probes, resets
@@ -246,13 +254,14 @@ final class Sender {
         }
     }
 
+    /**
+     * A bare ACK carries SND.MAX, not SND.NXT: while a timeout rolls SND.NXT back to resend, an
+     * ACK numbered below what the peer already received would fail its sequence test and its
+     * acknowledgment would be lost with it (BSD's tcp_output does the same).
+     */
     private static void sendAck(TcpConnection c, long nowNs) {
         SegmentOut out = c.host.segmentOut();
-        // SND.MAX, not SND.NXT: after a timeout SND.NXT falls back to SND.UNA, and a bare ACK
-        // numbered there lies before the peer's RCV.NXT, fails its acceptability test and is
-        // dropped unread. When both ends are retransmitting, neither would ever accept the
-        // other's ACKs (FreeBSD's tcp_output numbers bare ACKs from snd_max for this reason).
-        out.start(TcpFlags.ACK, c.sndMax, c.rcvNxt, 0);
+        out.start(TcpFlags.ACK, c.t.sndMax, c.rcvNxt, 0);
         addOptions(c, out, nowNs);
         finishHeader(c, out);
         if (transmit(c, out)) {
@@ -287,7 +296,7 @@ final class Sender {
     static void abort(TcpConnection c, CloseReason reason) {
         if (c.state != TcpState.SYN_SENT && c.state != TcpState.CLOSED && c.state != TcpState.TIME_WAIT) {
             SegmentOut out = c.host.segmentOut();
-            out.start(TcpFlags.RST | TcpFlags.ACK, c.sndMax, c.rcvNxt, 0); // see sendAck
+            out.start(TcpFlags.RST | TcpFlags.ACK, c.t.sndMax, c.rcvNxt, 0); // as a bare ACK: see sendAck
             if (transmit(c, out)) {
                 c.host.counters().increment(TcpCounter.RST_SENT);
             }
@@ -303,8 +312,8 @@ final class Sender {
         if (timestamps) {
             out.timestamps(Timestamps.clock(nowNs, c.tsOffset), c.tsRecent);
         }
-        if (c.has(F_SACK) && c.receiveBuffer != null && c.receiveBuffer.outOfOrderRanges() > 0) {
-            out.sackFrom(c.receiveBuffer, c.rcvNxt, timestamps ? 3 : 4);
+        if (c.has(F_SACK) && c.t.receiveBuffer != null && c.t.receiveBuffer.outOfOrderRanges() > 0) {
+            out.sackFrom(c.t.receiveBuffer, c.rcvNxt, timestamps ? 3 : 4);
         }
     }
 
@@ -336,9 +345,9 @@ final class Sender {
 
     private static void ackSent(TcpConnection c) {
         c.flags &= ~F_ACK_NOW;
-        c.ackDeadlineNs = NONE;
-        c.unackedBytes = 0;
-        c.lastAckSent = c.rcvNxt;
+        c.t.ackDeadlineNs = NONE;
+        c.t.unackedBytes = 0;
+        c.t.lastAckSent = c.rcvNxt;
     }
 
     private static boolean transmit(TcpConnection c, SegmentOut out) {

@@ -23,7 +23,7 @@ final class SynchronizedArrival {
 
     static void process(TcpConnection c, SegmentIn in, long nowNs) {
         if (c.state == TcpState.SYN_RECEIVED && isRetransmittedSyn(c, in)) {
-            c.sndNxt = c.iss; // our SYN-ACK was lost: send it again
+            c.t.sndNxt = c.t.iss; // our SYN-ACK was lost: send it again
             c.host.counters().increment(TcpCounter.SYN_ACK_RESENT);
             return;
         }
@@ -31,6 +31,10 @@ final class SynchronizedArrival {
             return;
         }
         rememberTimestamp(c, in);
+        // The peer is alive (and a blind attacker cannot pass for it): keepalive and persist
+        // probing start over.
+        c.lastRecvNs = nowNs;
+        c.probes = 0;
         if (in.has(TcpFlags.RST)) {
             onReset(c, in, nowNs);
             return;
@@ -55,7 +59,7 @@ final class SynchronizedArrival {
     }
 
     private static boolean isRetransmittedSyn(TcpConnection c, SegmentIn in) {
-        return in.has(TcpFlags.SYN) && !in.has(TcpFlags.ACK) && in.seq() == c.irs;
+        return in.has(TcpFlags.SYN) && !in.has(TcpFlags.ACK) && in.seq() == c.t.irs;
     }
 
     /** RFC 7323 3.2 (a non-RST segment without timestamps) and 5.3 R1 (PAWS). */
@@ -104,7 +108,7 @@ final class SynchronizedArrival {
         if (c.has(F_TIMESTAMPS)
                 && in.hasTimestamps()
                 && Seq.ge(in.tsVal(), c.tsRecent)
-                && Seq.le(in.seq(), c.lastAckSent)) {
+                && Seq.le(in.seq(), c.t.lastAckSent)) {
             c.tsRecent = in.tsVal();
         }
     }
@@ -126,16 +130,15 @@ final class SynchronizedArrival {
 
     /** Sends a challenge ACK (RFC 5961 3.2, 4.2, 5.2) within the per-second budget of section 7. */
     static void challengeAck(TcpConnection c, long nowNs) {
-        int second = (int) (nowNs / 1_000_000_000L);
-        if (second != c.challengeSecond) {
-            c.challengeSecond = second;
-            c.challengeCount = 0;
+        int second = (int) (nowNs / 1_000_000_000L) & 0xFF_FFFF;
+        if ((c.challengeBudget >>> 8) != second) {
+            c.challengeBudget = second << 8; // a new second: a new budget
         }
-        if (c.challengeCount >= c.config.challengeAcksPerSecond()) {
+        if ((c.challengeBudget & 0xFF) >= Math.min(255, c.config.challengeAcksPerSecond())) {
             c.host.counters().increment(TcpCounter.CHALLENGE_ACK_RATE_LIMITED);
             return;
         }
-        c.challengeCount++;
+        c.challengeBudget++;
         c.host.counters().increment(TcpCounter.CHALLENGE_ACK_SENT);
         c.ackNow();
     }
@@ -203,12 +206,12 @@ final class SynchronizedArrival {
 
     /** RFC 9293 3.8.6.3 / RFC 5681 4.2: an ACK for at least every second full segment, else within the delay. */
     private static void delayAck(TcpConnection c, int bytes, long nowNs) {
-        c.unackedBytes += bytes;
+        c.t.unackedBytes += bytes;
         int fullSegment = c.ourMss() - (c.has(F_TIMESTAMPS) ? 12 : 0);
-        if (c.unackedBytes >= 2 * fullSegment) {
+        if (c.t.unackedBytes >= 2 * fullSegment) {
             c.ackNow();
-        } else if (c.ackDeadlineNs == NONE) {
-            c.ackDeadlineNs = nowNs + c.config.delayedAckNs();
+        } else if (c.t.ackDeadlineNs == NONE) {
+            c.t.ackDeadlineNs = nowNs + c.config.delayedAckNs();
         }
     }
 
@@ -220,11 +223,11 @@ final class SynchronizedArrival {
                 c.ackNow(); // beyond what we accepted, or already consumed
                 return;
             }
-            c.peerFinSeq = finAt;
+            c.t.peerFinSeq = finAt;
             c.flags |= F_PEER_FIN_PENDING;
             c.ackNow();
         }
-        if (c.has(F_PEER_FIN_PENDING) && c.peerFinSeq == c.rcvNxt) {
+        if (c.has(F_PEER_FIN_PENDING) && c.t.peerFinSeq == c.rcvNxt) {
             consumeFin(c, nowNs);
         }
     }

@@ -213,7 +213,7 @@ public final class TcpConfig {
         return defaultPeerMss;
     }
 
-    /** Challenge ACKs a connection may send per second (RFC 5961 7). */
+    /** Challenge ACKs a connection may send per second (RFC 5961 7); at most 255. */
     public int challengeAcksPerSecond() {
         return challengeAcksPerSecond;
     }

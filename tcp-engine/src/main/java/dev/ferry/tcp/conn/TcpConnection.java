@@ -19,8 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Time comes in as {@code nowNs}; the initial sequence number and timestamp offset come in at
  * creation; nothing here reads a clock, allocates per segment or logs.
  *
- * <p>Memory: an idle connection is this object (primitive fields) plus its {@link RttEstimator}
- * and {@link NewReno}. Buffers are attached from the shard's pool only while they hold bytes.
+ * <p>Memory: an idle connection is this object alone (primitive fields, 192 bytes on a 64-bit JVM
+ * with compressed pointers). What only a busy stream needs (handshake and retransmission state,
+ * timers, {@link RttEstimator}, {@link NewReno}, and the buffers) is a {@link Transfer} borrowed
+ * from the shard's {@link TransferPool} while the stream is busy, and buffers from its {@link
+ * dev.ferry.tcp.buffer.BufferPool} only while they hold bytes.
  *
  * <p>Threading: confined to its shard thread, except under a {@link StreamGuard} (see {@link
  * Stream}): then every event takes the guard's lock, and application threads call the {@link
@@ -64,6 +67,10 @@ public final class TcpConnection implements Stream {
     static final int F_HOST_CLOSED = 1 << 22;
     static final int F_TIME_WAIT_REPORTED = 1 << 23;
     static final int F_WINDOW_SCALING = 1 << 24;
+    /** The host replaced the connection by a compact TIME_WAIT entry: it is gone. */
+    static final int F_RETIRED = 1 << 25;
+    /** The SYN had to be resent and no RTT was measured yet (RFC 6298 5.7). */
+    static final int F_SYN_LOST = 1 << 26;
 
     static final byte LIMIT_NONE = 0;
     static final byte LIMIT_PEER_WINDOW = 1;
@@ -71,62 +78,46 @@ public final class TcpConnection implements Stream {
 
     final ConnectionHost host;
     final TcpConfig config;
-    final RttEstimator rtt;
-    final NewReno congestion;
     StreamHandler handler;
     StreamGuard guard;
-    TcpListener listener;
-    SendBuffer sendBuffer;
-    ReceiveBuffer receiveBuffer;
+    /** The busy-time state, attached while anything is moving (see {@link Transfer}); else null. */
+    Transfer t;
+
     TcpState state;
     CloseReason closeReason;
-    CloseReason pendingAbort;
     int hostHandle;
     int flags;
 
-    // Send sequence space (RFC 9293 3.3.1). sndMax: the highest sequence number sent, which
-    // sndNxt falls back below after a timeout (go-back-N).
-    final int iss;
+    // The sequence variables a quiet connection still needs (RFC 9293 3.3.1); the rest is in t.
+    // rcvAdvEdge: RCV.NXT + RCV.WND as last advertised; it never moves back.
     int sndUna;
-    int sndNxt;
-    int sndMax;
     int sndWnd;
-    int sndWl1;
-    int sndWl2;
     int maxSndWnd;
-    int finSeq;
-    int sndSmall;
-    int peerMss;
-    int ourMss;
-    byte sndScale;
-    byte rcvScale;
-    byte retries;
-    byte probes;
-    byte limitKind;
-
-    // Receive sequence space. rcvAdvEdge: RCV.NXT + RCV.WND as last advertised; never moves back.
-    int irs;
     int rcvNxt;
     int rcvAdvEdge;
-    int peerFinSeq;
-    int unackedBytes;
-
-    // Timestamps (RFC 7323) and the challenge-ACK budget (RFC 5961 7).
     final int tsOffset;
     int tsRecent;
-    int lastAckSent;
-    int challengeSecond;
-    int challengeCount;
+    /** RFC 5961 7 budget: the second (low 24 bits) and challenge ACKs sent in it (low 8 bits). */
+    int challengeBudget;
+
+    char peerMss;
+    char ourMss;
+    byte sndScale;
+    byte rcvScale;
+    byte probes;
+
+    // What a quiet period must not forget (saved from t, restored into it): microseconds; -1: none.
+    int srttUs = -1;
+    int rttvarUs;
+    int minRttUs = -1;
+    int cwnd;
+    int ssthresh = Integer.MAX_VALUE;
 
     // Time.
     final long createdNs;
-    long rtxDeadlineNs = NONE;
-    long ackDeadlineNs = NONE;
-    long armedDeadlineNs = NONE;
     long lastRecvNs;
     long lastDataNs;
     long lastSendNs;
-    long limitedSinceNs;
 
     // Counters.
     long bytesIn;
@@ -140,19 +131,15 @@ public final class TcpConnection implements Stream {
     TcpConnection(TcpConfig config, ConnectionHost host, int iss, int tsOffset, long nowNs) {
         this.config = config;
         this.host = host;
-        this.iss = iss;
         this.tsOffset = tsOffset;
         this.createdNs = nowNs;
         this.lastRecvNs = nowNs;
         this.lastDataNs = nowNs;
         this.lastSendNs = nowNs;
-        this.rtt = new RttEstimator(config.initialRtoNs());
-        this.congestion = new NewReno();
         this.sndUna = iss;
-        this.sndNxt = iss;
-        this.sndMax = iss;
-        this.sndSmall = iss;
         this.state = TcpState.CLOSED;
+        this.t = host.transferPool().take(config);
+        t.startHandshake(config, iss);
         if (config.noDelay()) {
             flags |= F_NO_DELAY;
         }
@@ -183,10 +170,12 @@ public final class TcpConnection implements Stream {
     public void onSegment(SegmentIn in, long nowNs) {
         ReentrantLock lock = lockIfGuarded();
         try {
+            if (gone()) {
+                host.counters().increment(TcpCounter.DROP_CLOSED);
+                return;
+            }
             beginEvent();
             segmentsIn++;
-            lastRecvNs = nowNs;
-            probes = 0;
             if (in.has(TcpFlags.SYN) && (in.flags() & (TcpFlags.FIN | TcpFlags.RST)) != 0) {
                 host.counters().increment(TcpCounter.DROP_BAD_FLAGS);
             } else {
@@ -213,8 +202,11 @@ public final class TcpConnection implements Stream {
     public void onTimer(long nowNs) {
         ReentrantLock lock = lockIfGuarded();
         try {
+            if (gone()) {
+                return;
+            }
             beginEvent();
-            armedDeadlineNs = NONE; // the host's timer entry is spent
+            t.armedDeadlineNs = NONE; // the host's timer entry is spent
             if (state != TcpState.CLOSED) {
                 TimerEvents.fire(this, nowNs);
             }
@@ -230,7 +222,7 @@ public final class TcpConnection implements Stream {
         ReentrantLock lock = lockIfGuarded();
         try {
             flags &= ~F_OUTPUT_REQUESTED;
-            if (state == TcpState.CLOSED && (flags & F_HOST_CLOSED) != 0) {
+            if (gone()) {
                 return;
             }
             beginEvent();
@@ -241,8 +233,64 @@ public final class TcpConnection implements Stream {
         }
     }
 
+    /** The host was told the connection ended (or was replaced): it takes no more events. */
+    private boolean gone() {
+        return (flags & (F_HOST_CLOSED | F_RETIRED)) != 0;
+    }
+
     private void beginEvent() {
         flags |= F_IN_EVENT;
+        transfer();
+    }
+
+    /** The busy-time state, borrowed from the shard's pool if the connection was quiet. */
+    Transfer transfer() {
+        Transfer transfer = t;
+        if (transfer == null) {
+            transfer = host.transferPool().take(config);
+            transfer.resume(this);
+            t = transfer;
+        }
+        return transfer;
+    }
+
+    /**
+     * Gives the busy-time state back when nothing needs it: established (or half-closed by the
+     * peer), everything sent acknowledged, everything received read, no handshake, no FIN of ours,
+     * no timer but keepalive, idle and lifetime (which the connection computes itself).
+     */
+    private void suspendIfQuiet() {
+        Transfer x = t;
+        if (x == null
+                || (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT)
+                || x.sendBuffer != null
+                || x.receiveBuffer != null
+                || x.listener != null
+                || x.pendingAbort != null
+                || x.sndNxt != sndUna
+                || x.sndMax != sndUna
+                || x.rtxDeadlineNs != NONE
+                || x.ackDeadlineNs != NONE
+                || x.limitKind != LIMIT_NONE
+                || (flags & (F_ACK_NOW | F_PEER_FIN_PENDING | F_ABORT_REQUESTED | F_FORCE_SEND | F_FIN_QUEUED)) != 0) {
+            return;
+        }
+        x.suspend(this);
+        t = null;
+        host.transferPool().give(x);
+    }
+
+    /** A connection that ended gives its busy-time state back once the application read everything. */
+    private void releaseTransferIfDone() {
+        Transfer x = t;
+        if (x != null
+                && x.receiveBuffer == null
+                && x.sendBuffer == null
+                && (state == TcpState.CLOSED || has(F_RETIRED))) {
+            x.suspend(this);
+            t = null;
+            host.transferPool().give(x);
+        }
     }
 
     private void endEvent(long nowNs) {
@@ -260,6 +308,7 @@ public final class TcpConnection implements Stream {
             case SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK -> {
                 Sender.output(this, nowNs); // what the event made due
                 reportDeadline();
+                suspendIfQuiet();
             }
         }
     }
@@ -271,7 +320,7 @@ public final class TcpConnection implements Stream {
             case ACK -> flags |= F_ACK_NOW;
             case ACK_AND_RESTART -> {
                 flags |= F_ACK_NOW;
-                rtxDeadlineNs = nowNs + config.timeWaitNs();
+                t.rtxDeadlineNs = nowNs + config.timeWaitNs();
             }
             case CLOSE -> closeNow(CloseReason.NORMAL);
             case REOPEN -> closeNow(CloseReason.NORMAL); // the stack retries the SYN on its listener
@@ -282,17 +331,20 @@ public final class TcpConnection implements Stream {
         Sender.output(this, nowNs);
         reportDeadline();
         reportEnd();
-        if ((flags & F_TIME_WAIT_REPORTED) == 0 && receiveBuffer == null) {
+        if ((flags & F_TIME_WAIT_REPORTED) == 0 && t.receiveBuffer == null) {
             flags |= F_TIME_WAIT_REPORTED;
-            host.enteredTimeWait(this);
+            if (host.enteredTimeWait(this)) {
+                flags |= F_RETIRED; // a compact entry took over: nothing of ours is needed any more
+                releaseTransferIfDone();
+            }
         }
     }
 
     private void notifyListenerAndHandler() {
         if ((flags & F_NOTIFY_LISTENER) != 0) {
             flags &= ~F_NOTIFY_LISTENER;
-            if (listener != null && state != TcpState.CLOSED) {
-                listener.onEstablished(this);
+            if (t.listener != null && state != TcpState.CLOSED) {
+                t.listener.onEstablished(this);
             }
         }
         StreamHandler h = handler;
@@ -321,13 +373,14 @@ public final class TcpConnection implements Stream {
     }
 
     private boolean roomToNotify() {
-        return canWrite() && (sendBuffer == null || sendBuffer.space() >= sendBuffer.limit() / 4);
+        SendBuffer buffer = t == null ? null : t.sendBuffer;
+        return canWrite() && (buffer == null || buffer.space() >= buffer.limit() / 4);
     }
 
     private void reportDeadline() {
         long next = TimerEvents.nextDeadline(this);
-        if (next < armedDeadlineNs) {
-            armedDeadlineNs = next;
+        if (next < t.armedDeadlineNs) {
+            t.armedDeadlineNs = next;
             host.deadline(this, next);
         }
     }
@@ -339,9 +392,9 @@ public final class TcpConnection implements Stream {
         }
         flags |= F_END_REPORTED;
         host.counters().closed(closeReason);
-        if (listener != null) {
-            listener.onClosed(this);
-            listener = null;
+        if (t != null && t.listener != null) {
+            t.listener.onClosed(this);
+            t.listener = null;
         }
         if (handler != null) {
             handler.onClosed(this, closeReason);
@@ -354,6 +407,7 @@ public final class TcpConnection implements Stream {
             flags |= F_HOST_CLOSED;
             host.closed(this, closeReason);
         }
+        releaseTransferIfDone();
     }
 
     // ---------------------------------------------------------------- state changes used by the helpers
@@ -362,8 +416,8 @@ public final class TcpConnection implements Stream {
     void closeNow(CloseReason reason) {
         state = TcpState.CLOSED;
         closeReason = reason;
-        rtxDeadlineNs = NONE;
-        ackDeadlineNs = NONE;
+        t.rtxDeadlineNs = NONE;
+        t.ackDeadlineNs = NONE;
         flags &= ~(F_ACK_NOW | F_ABORT_REQUESTED);
         releaseSendBuffer();
         if (reason != CloseReason.NORMAL) {
@@ -375,14 +429,14 @@ public final class TcpConnection implements Stream {
     void enterTimeWait(long nowNs) {
         state = TcpState.TIME_WAIT;
         closeReason = CloseReason.NORMAL;
-        rtxDeadlineNs = nowNs + config.timeWaitNs();
-        ackDeadlineNs = NONE;
+        t.rtxDeadlineNs = nowNs + config.timeWaitNs();
+        t.ackDeadlineNs = NONE;
         releaseSendBuffer();
     }
 
     /** Resets the peer (in states where it knows us) and closes with the pending abort's reason. */
     private void abortNow() {
-        Sender.abort(this, pendingAbort == null ? CloseReason.ABORTED : pendingAbort);
+        Sender.abort(this, t.pendingAbort == null ? CloseReason.ABORTED : t.pendingAbort);
     }
 
     /** Asks for an abort at the end of the current event or at the next flush. */
@@ -390,7 +444,7 @@ public final class TcpConnection implements Stream {
         if (state == TcpState.CLOSED || has(F_ABORT_REQUESTED)) {
             return;
         }
-        pendingAbort = reason;
+        transfer().pendingAbort = reason;
         flags |= F_ABORT_REQUESTED | F_APP_CLOSED;
         wantOutput();
     }
@@ -410,17 +464,19 @@ public final class TcpConnection implements Stream {
 
     /** The sequence number of send-buffer byte 0: right after our SYN until it is acknowledged. */
     int dataStartSeq() {
-        return has(F_SYN_ACKED) ? sndUna : iss + 1;
+        return has(F_SYN_ACKED) ? sndUna : t.iss + 1;
     }
 
     /** The sequence number after the last byte in the send buffer. */
     int dataEndSeq() {
-        return dataStartSeq() + (sendBuffer == null ? 0 : sendBuffer.length());
+        SendBuffer buffer = t == null ? null : t.sendBuffer;
+        return dataStartSeq() + (buffer == null ? 0 : buffer.length());
     }
 
     /** Room in the receive buffer after RCV.NXT. */
     int receiveSpace() {
-        return receiveBuffer == null ? config.receiveBufferBytes() : receiveBuffer.window();
+        ReceiveBuffer buffer = t == null ? null : t.receiveBuffer;
+        return buffer == null ? config.receiveBufferBytes() : buffer.window();
     }
 
     /** The largest payload per segment before options: the smaller of both sides' MSS. */
@@ -430,44 +486,45 @@ public final class TcpConnection implements Stream {
 
     int ourMss() {
         if (ourMss == 0) {
-            ourMss = Math.max(88, host.mss(this));
+            ourMss = (char) Math.clamp(host.mss(this), 88, 65_535);
         }
         return ourMss;
     }
 
     ReceiveBuffer receiveBufferForWrite() {
-        if (receiveBuffer == null) {
-            receiveBuffer = host.bufferPool().acquireReceiveBuffer(config.receiveBufferBytes());
+        Transfer x = transfer();
+        if (x.receiveBuffer == null) {
+            x.receiveBuffer = host.bufferPool().acquireReceiveBuffer(config.receiveBufferBytes());
         }
-        return receiveBuffer;
+        return x.receiveBuffer;
     }
 
     void releaseSendBuffer() {
-        SendBuffer buffer = sendBuffer;
+        SendBuffer buffer = t == null ? null : t.sendBuffer;
         if (buffer != null) {
-            sendBuffer = null;
+            t.sendBuffer = null;
             buffer.release(buffer.length());
             host.bufferPool().releaseSendBuffer(buffer);
         }
     }
 
     void releaseSendBufferIfEmpty() {
-        if (sendBuffer != null && sendBuffer.isEmpty()) {
+        if (t != null && t.sendBuffer != null && t.sendBuffer.isEmpty()) {
             releaseSendBuffer();
         }
     }
 
     void releaseReceiveBuffer() {
-        ReceiveBuffer buffer = receiveBuffer;
+        ReceiveBuffer buffer = t == null ? null : t.receiveBuffer;
         if (buffer != null) {
-            receiveBuffer = null;
+            t.receiveBuffer = null;
             buffer.clear();
             host.bufferPool().releaseReceiveBuffer(buffer);
         }
     }
 
     void releaseReceiveBufferIfEmpty() {
-        if (receiveBuffer != null && receiveBuffer.isEmpty()) {
+        if (t != null && t.receiveBuffer != null && t.receiveBuffer.isEmpty()) {
             releaseReceiveBuffer();
         }
     }
@@ -478,7 +535,7 @@ public final class TcpConnection implements Stream {
      * to flush this connection later in its turn.
      */
     void wantOutput() {
-        if (has(F_IN_EVENT) || has(F_HOST_CLOSED)) {
+        if (has(F_IN_EVENT) || gone()) {
             return;
         }
         if (guard != null) {
@@ -511,7 +568,7 @@ public final class TcpConnection implements Stream {
 
     @Override
     public int read(MemorySegment dst, long offset, int length) {
-        ReceiveBuffer buffer = receiveBuffer;
+        ReceiveBuffer buffer = t == null ? null : t.receiveBuffer;
         if (buffer == null || buffer.readable() == 0) {
             return endOfInput() ? -1 : 0;
         }
@@ -519,11 +576,12 @@ public final class TcpConnection implements Stream {
         int n = buffer.read(dst, offset, length);
         if (SynchronizedArrival.windowUpdateWorthSending(this, windowBefore, buffer.window())) {
             flags |= F_ACK_NOW;
-            wantOutput();
         }
         releaseReceiveBufferIfEmpty();
-        if (receiveBuffer == null && state == TcpState.TIME_WAIT) {
-            wantOutput(); // drained: the compact TIME_WAIT handover can happen now
+        if (t.receiveBuffer == null && state == TcpState.CLOSED) {
+            releaseTransferIfDone();
+        } else if (has(F_ACK_NOW) || t.receiveBuffer == null) {
+            wantOutput(); // a window update, or a drained buffer: the connection may go quiet
         }
         return n;
     }
@@ -539,7 +597,8 @@ public final class TcpConnection implements Stream {
 
     @Override
     public int readable() {
-        return receiveBuffer == null ? 0 : receiveBuffer.readable();
+        ReceiveBuffer buffer = t == null ? null : t.receiveBuffer;
+        return buffer == null ? 0 : buffer.readable();
     }
 
     @Override
@@ -552,13 +611,14 @@ public final class TcpConnection implements Stream {
         if (!canWrite()) {
             return -1;
         }
-        if (sendBuffer == null) {
-            if (length == 0) {
-                return 0;
-            }
-            sendBuffer = host.bufferPool().acquireSendBuffer(config.sendBufferBytes());
+        if (length == 0) {
+            return 0;
         }
-        int n = sendBuffer.append(src, offset, length);
+        Transfer x = transfer();
+        if (x.sendBuffer == null) {
+            x.sendBuffer = host.bufferPool().acquireSendBuffer(config.sendBufferBytes());
+        }
+        int n = x.sendBuffer.append(src, offset, length);
         if (n < length) {
             flags |= F_WANT_WRITABLE;
         }
@@ -586,7 +646,8 @@ public final class TcpConnection implements Stream {
         if (!canWrite()) {
             return 0;
         }
-        return sendBuffer == null ? config.sendBufferBytes() : sendBuffer.space();
+        SendBuffer buffer = t == null ? null : t.sendBuffer;
+        return buffer == null ? config.sendBufferBytes() : buffer.space();
     }
 
     @Override
@@ -610,7 +671,7 @@ public final class TcpConnection implements Stream {
     }
 
     private void queueFin() {
-        finSeq = dataEndSeq();
+        transfer().finSeq = dataEndSeq();
         flags |= F_FIN_QUEUED;
         flags &= ~F_WANT_WRITABLE;
     }
@@ -619,9 +680,11 @@ public final class TcpConnection implements Stream {
     public void close() {
         if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
             releaseReceiveBuffer(); // what is left unread after a normal close goes back to the pool
+            releaseTransferIfDone();
+            wantOutput();
             return;
         }
-        boolean unread = receiveBuffer != null && !receiveBuffer.isEmpty();
+        boolean unread = t != null && t.receiveBuffer != null && !t.receiveBuffer.isEmpty();
         if (unread || state == TcpState.SYN_SENT) {
             // RFC 1122 4.2.2.13: closing with unread data resets; a connect not yet answered just ends.
             requestAbort(unread ? CloseReason.ABORTED_UNREAD_DATA : CloseReason.ABORTED);
@@ -635,6 +698,8 @@ public final class TcpConnection implements Stream {
     public void abort() {
         if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
             releaseReceiveBuffer();
+            releaseTransferIfDone();
+            wantOutput();
             return;
         }
         requestAbort(CloseReason.ABORTED);
@@ -714,7 +779,8 @@ public final class TcpConnection implements Stream {
     /** Fills {@code into} with what a compact TIME_WAIT entry needs; valid in TIME_WAIT. */
     public TimeWait timeWait(TimeWait into) {
         int window = Math.min(65_535, config.receiveBufferBytes() >>> rcvScale);
-        into.set(sndNxt, rcvNxt, window, has(F_TIMESTAMPS), tsOffset, tsRecent, rtxDeadlineNs);
+        long expires = t == null ? NONE : t.rtxDeadlineNs;
+        into.set(sndNxt(), rcvNxt, window, has(F_TIMESTAMPS), tsOffset, tsRecent, expires);
         return into;
     }
 
@@ -725,12 +791,12 @@ public final class TcpConnection implements Stream {
         into.segmentsIn = segmentsIn;
         into.segmentsOut = segmentsOut;
         into.retransmits = retransmits;
-        into.srttNs = rtt.srttNs();
-        into.rttvarNs = rtt.rttvarNs();
-        into.minRttNs = rtt.minRttNs();
-        into.rtoNs = rtt.rtoNs(config);
-        into.cwnd = congestion.cwnd();
-        into.ssthresh = congestion.ssthresh();
+        into.srttNs = srttNs();
+        into.rttvarNs = t == null ? rttvarUs * 1000L : t.rtt.rttvarNs();
+        into.minRttNs = t == null ? (minRttUs < 0 ? -1 : minRttUs * 1000L) : t.rtt.minRttNs();
+        into.rtoNs = rtoNs();
+        into.cwnd = cwnd();
+        into.ssthresh = ssthresh();
         into.peerWindow = sndWnd;
         into.peerWindowLimitedNs = peerWindowLimitedNs;
         into.congestionLimitedNs = congestionLimitedNs;
@@ -747,12 +813,12 @@ public final class TcpConnection implements Stream {
 
     /** Our next sequence number to send (SND.NXT). */
     public int sndNxt() {
-        return sndNxt;
+        return t == null ? sndUna : t.sndNxt;
     }
 
     /** The highest sequence number sent so far (SND.NXT before any timeout rolled it back). */
     public int sndMax() {
-        return sndMax;
+        return t == null ? sndUna : t.sndMax;
     }
 
     /** The peer's window as last advertised, in bytes (SND.WND). */
@@ -770,11 +836,6 @@ public final class TcpConnection implements Stream {
         return rcvAdvEdge;
     }
 
-    /** The deadline last reported to the host, or {@link Long#MAX_VALUE}. */
-    public long armedDeadlineNs() {
-        return armedDeadlineNs;
-    }
-
     /** The earliest deadline the connection needs now (what the host's timer must not pass). */
     public long neededDeadlineNs() {
         return TimerEvents.nextDeadline(this);
@@ -782,17 +843,56 @@ public final class TcpConnection implements Stream {
 
     /** Bytes the application queued that are not yet acknowledged. */
     public int sendQueued() {
-        return sendBuffer == null ? 0 : sendBuffer.length();
+        return t == null || t.sendBuffer == null ? 0 : t.sendBuffer.length();
     }
 
-    /** The RTT estimator (read-only use). */
-    public RttEstimator rtt() {
-        return rtt;
+    /** Whether the busy-time state is attached (false: the stream is quiet, see {@link Transfer}). */
+    public boolean isBusy() {
+        return t != null;
     }
 
-    /** The congestion controller (read-only use). */
-    public NewReno congestion() {
-        return congestion;
+    /** Smoothed RTT, or -1 before the first sample. */
+    public long srttNs() {
+        return t != null ? t.rtt.srttNs() : srttUs < 0 ? -1 : srttUs * 1000L;
+    }
+
+    /** The retransmission timeout that would be armed now (backoff included). */
+    public long rtoNs() {
+        if (t != null) {
+            return t.rtt.rtoNs(config);
+        }
+        if (srttUs < 0) {
+            return has(F_SYN_LOST)
+                    ? Math.clamp(3_000_000_000L, config.minRtoNs(), config.maxRtoNs())
+                    : config.initialRtoNs();
+        }
+        long rto = srttUs * 1000L + Math.max(1_000_000L, 4000L * rttvarUs);
+        return Math.clamp(rto, config.minRtoNs(), config.maxRtoNs());
+    }
+
+    /** Timeouts in a row that doubled the RTO. */
+    public int rtoBackoff() {
+        return t == null ? 0 : t.rtt.backoff();
+    }
+
+    /** Smallest RTT seen, or -1 before the first sample. */
+    public long minRttNs() {
+        return t != null ? t.rtt.minRttNs() : minRttUs < 0 ? -1 : minRttUs * 1000L;
+    }
+
+    /** Congestion window in bytes. */
+    public int cwnd() {
+        return t == null ? cwnd : t.congestion.cwnd();
+    }
+
+    /** Slow-start threshold in bytes ({@link Integer#MAX_VALUE} before any loss). */
+    public int ssthresh() {
+        return t == null ? ssthresh : t.congestion.ssthresh();
+    }
+
+    /** Whether NewReno fast recovery is under way. */
+    public boolean inRecovery() {
+        return t != null && t.congestion.inRecovery();
     }
 
     /** Whether timestamps were negotiated. */
@@ -828,8 +928,8 @@ public final class TcpConnection implements Stream {
     @Override
     public String toString() {
         return "TcpConnection[" + state + " una=" + Integer.toUnsignedString(sndUna) + " nxt="
-                + Integer.toUnsignedString(sndNxt) + " max=" + Integer.toUnsignedString(sndMax) + " wnd=" + sndWnd
+                + Integer.toUnsignedString(sndNxt()) + " max=" + Integer.toUnsignedString(sndMax()) + " wnd=" + sndWnd
                 + " rcvNxt=" + Integer.toUnsignedString(rcvNxt) + " queued=" + sendQueued() + " readable="
-                + readable() + " cwnd=" + congestion.cwnd() + "]";
+                + readable() + " cwnd=" + cwnd() + (t == null ? " quiet" : "") + "]";
     }
 }

@@ -64,7 +64,7 @@ public final class TcpListener implements Listener {
             return null;
         }
         TcpConnection connection = new TcpConnection(config, host, iss, tsOffset, nowNs);
-        connection.listener = this;
+        connection.t.listener = this;
         connection.segmentsIn = 1;
         halfOpen++;
         HandshakeArrival.onListenSyn(connection, syn);
@@ -80,7 +80,7 @@ public final class TcpListener implements Listener {
         acceptQueue[head] = null;
         head = (head + 1) % acceptQueue.length;
         queued--;
-        connection.listener = null;
+        connection.t.listener = null;
         return connection;
     }
 
@@ -106,7 +106,7 @@ public final class TcpListener implements Listener {
             acceptQueue[head] = null;
             head = (head + 1) % acceptQueue.length;
             queued--;
-            connection.listener = null;
+            connection.t.listener = null;
             connection.abortForListener();
         }
     }
@@ -124,7 +124,7 @@ public final class TcpListener implements Listener {
     void onEstablished(TcpConnection connection) {
         halfOpen--;
         if (closed) {
-            connection.listener = null;
+            connection.t.listener = null;
             connection.abortForListener();
             return;
         }

@@ -23,7 +23,7 @@ final class TimerEvents {
         if (c.state == TcpState.CLOSED) {
             return NONE;
         }
-        long next = Math.min(c.rtxDeadlineNs, c.ackDeadlineNs);
+        long next = c.t == null ? NONE : Math.min(c.t.rtxDeadlineNs, c.t.ackDeadlineNs);
         TcpConfig config = c.config;
         if (c.state == TcpState.TIME_WAIT) {
             return next;
@@ -61,12 +61,12 @@ final class TimerEvents {
                 return;
             }
         }
-        if (c.ackDeadlineNs <= nowNs) {
-            c.ackDeadlineNs = NONE;
+        if (c.t.ackDeadlineNs <= nowNs) {
+            c.t.ackDeadlineNs = NONE;
             c.ackNow(); // the delayed ACK is due
         }
-        if (c.rtxDeadlineNs <= nowNs) {
-            c.rtxDeadlineNs = NONE;
+        if (c.t.rtxDeadlineNs <= nowNs) {
+            c.t.rtxDeadlineNs = NONE;
             onRetransmitSlot(c, nowNs);
         }
         if (c.state != TcpState.CLOSED && keepaliveArmed(c) && keepaliveDeadline(c) <= nowNs) {
@@ -91,37 +91,42 @@ final class TimerEvents {
 
     /** Our SYN or SYN-ACK went unanswered: send it again with a doubled RTO, up to a limit. */
     private static void synTimeout(TcpConnection c, int limit, CloseReason reason) {
-        if (++c.retries > limit) {
+        if (++c.t.retries > limit) {
             c.closeNow(reason);
             return;
         }
         c.host.counters().increment(TcpCounter.RETRANSMIT_TIMEOUT);
-        c.rtt.backOff();
-        c.rtt.cancelTiming();
+        c.t.rtt.backOff();
+        c.t.rtt.cancelTiming();
         c.retransmits++;
-        c.sndNxt = c.iss; // output sends the SYN again
+        c.t.sndNxt = c.t.iss; // output sends the SYN again
     }
 
     private static void sendTimeout(TcpConnection c, long nowNs) {
-        if (c.sndMax != c.sndUna) {
-            retransmitTimeout(c);
-        } else if (Seq.gt(c.dataEndSeq(), c.sndNxt)) {
+        if (c.t.sndMax != c.sndUna) {
+            retransmitTimeout(c, nowNs);
+        } else if (Seq.gt(c.dataEndSeq(), c.t.sndNxt)) {
             persist(c, nowNs);
         }
     }
 
-    /** RFC 6298 5.4-5.6 and RFC 5681 3.1: back off, collapse cwnd, resend from SND.UNA. */
-    private static void retransmitTimeout(TcpConnection c) {
-        if (++c.retries > c.config.maxRetransmits()) {
+    /**
+     * RFC 6298 5.4-5.6 and RFC 5681 3.1: back off, collapse cwnd, resend the first segment at
+     * once (even into a zero window, as Linux does: it doubles as the window probe) and go back
+     * to SND.UNA for the rest, which goes out as ACKs open cwnd.
+     */
+    private static void retransmitTimeout(TcpConnection c, long nowNs) {
+        if (++c.t.retries > c.config.maxRetransmits()) {
             c.closeNow(CloseReason.RETRANSMIT_TIMEOUT);
             return;
         }
         c.host.counters().increment(TcpCounter.RETRANSMIT_TIMEOUT);
-        int flight = Seq.distance(c.sndUna, c.sndMax);
-        c.congestion.onRetransmitTimeout(flight, c.sndMax, Sender.dataMss(c));
-        c.rtt.backOff();
-        c.rtt.cancelTiming();
-        c.sndNxt = c.sndUna; // go back: output resends as cwnd allows
+        int flight = Seq.distance(c.sndUna, c.t.sndMax);
+        c.t.congestion.onRetransmitTimeout(flight, c.t.sndMax, Sender.dataMss(c));
+        c.t.rtt.backOff();
+        c.t.rtt.cancelTiming();
+        c.t.sndNxt = c.sndUna;
+        c.t.sndNxt += Sender.retransmitFirst(c, nowNs);
     }
 
     /**
@@ -139,20 +144,20 @@ final class TimerEvents {
         }
         c.host.counters().increment(TcpCounter.WINDOW_PROBE);
         Sender.sendProbe(c, nowNs);
-        c.rtt.backOff();
-        c.rtxDeadlineNs = nowNs + c.rtt.rtoNs(c.config);
+        c.t.rtt.backOff();
+        c.t.rtxDeadlineNs = nowNs + c.t.rtt.rtoNs(c.config);
     }
 
     private static void finWait2Timeout(TcpConnection c, long nowNs) {
         if (c.has(F_APP_CLOSED)) {
             c.closeNow(CloseReason.FIN_WAIT_2_TIMEOUT);
         } else {
-            c.rtxDeadlineNs = nowNs + c.config.finWait2TimeoutNs(); // still read by its application
+            c.t.rtxDeadlineNs = nowNs + c.config.finWait2TimeoutNs(); // still read by its application
         }
     }
 
     private static boolean keepaliveArmed(TcpConnection c) {
-        if (!c.has(F_KEEPALIVE) || c.sndMax != c.sndUna || Seq.gt(c.dataEndSeq(), c.sndNxt)) {
+        if (!c.has(F_KEEPALIVE) || c.sndMax() != c.sndUna || Seq.gt(c.dataEndSeq(), c.sndNxt())) {
             return false; // off, or data outstanding: the RTO and persist timers watch the peer
         }
         return c.state == TcpState.ESTABLISHED || c.state == TcpState.CLOSE_WAIT || c.state == TcpState.FIN_WAIT_2;

@@ -13,6 +13,7 @@ import dev.ferry.tcp.conn.TcpCounters;
 import dev.ferry.tcp.conn.TcpFlags;
 import dev.ferry.tcp.conn.TcpListener;
 import dev.ferry.tcp.conn.TimeWait;
+import dev.ferry.tcp.conn.TransferPool;
 import dev.ferry.tcp.flow.FlowTable;
 import dev.ferry.tcp.flow.ListenerTable;
 import dev.ferry.tcp.flow.SlotTable;
@@ -57,6 +58,7 @@ public final class TcpStack {
     private final StackCounters counters = new StackCounters();
     private final TcpCounters tcpCounters = new TcpCounters();
     private final BufferPool pool;
+    private final TransferPool transfers = new TransferPool();
     private final TimingWheel wheel;
     private final FlowTable flows;
     private final ListenerTable listenerTable = new ListenerTable();
@@ -413,10 +415,10 @@ public final class TcpStack {
         }
 
         @Override
-        public void enteredTimeWait(TcpConnection c) {
+        public boolean enteredTimeWait(TcpConnection c) {
             int id = owned(c);
             if (id < 0) {
-                return;
+                return false;
             }
             // Keep ~40 bytes of what TIME_WAIT needs instead of the whole connection.
             TimeWait entry = c.timeWait(new TimeWait());
@@ -424,6 +426,7 @@ public final class TcpStack {
             wheel.arm(id, entry.expiresNs());
             c.hostHandle(-1);
             counters.increment(StackCounter.TIME_WAIT_COMPACTED);
+            return true;
         }
 
         @Override
@@ -457,6 +460,11 @@ public final class TcpStack {
         @Override
         public BufferPool bufferPool() {
             return pool;
+        }
+
+        @Override
+        public TransferPool transferPool() {
+            return transfers;
         }
 
         @Override

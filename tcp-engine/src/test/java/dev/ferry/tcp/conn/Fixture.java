@@ -28,6 +28,7 @@ final class Fixture implements ConnectionHost {
 
     final TcpCounters counters = new TcpCounters();
     final BufferPool pool = new BufferPool(1024, 4096, BufferPool.Memory.HEAP);
+    final TransferPool transfers = new TransferPool();
     final SegmentOut out = new SegmentOut();
     final SegmentIn in = new SegmentIn();
     final ArrayDeque<Sent> sent = new ArrayDeque<>();
@@ -223,8 +224,9 @@ final class Fixture implements ConnectionHost {
     }
 
     @Override
-    public void enteredTimeWait(TcpConnection connection) {
+    public boolean enteredTimeWait(TcpConnection connection) {
         timeWaitEntered = true;
+        return false;
     }
 
     @Override
@@ -252,6 +254,11 @@ final class Fixture implements ConnectionHost {
     @Override
     public BufferPool bufferPool() {
         return pool;
+    }
+
+    @Override
+    public TransferPool transferPool() {
+        return transfers;
     }
 
     @Override

@@ -39,7 +39,7 @@ class HandshakeTest {
         assertThat(f.conn.peerMss()).isEqualTo(1460);
         assertThat(f.conn.sndUna()).isEqualTo(ISS + 1);
         assertThat(f.conn.rcvNxt()).isEqualTo(PEER_ISS + 1);
-        assertThat(f.conn.rtt().srttNs()).as("the SYN was timed").isZero();
+        assertThat(f.conn.srttNs()).as("the SYN was timed").isZero();
     }
 
     @Test
@@ -188,11 +188,11 @@ class HandshakeTest {
                 .window(65535)
                 .mss(1460));
         f.expect(TcpFlags.ACK);
-        assertThat(f.conn.congestion().cwnd()).isEqualTo(1460);
-        assertThat(f.conn.rtt().srttNs())
+        assertThat(f.conn.cwnd()).isEqualTo(1460);
+        assertThat(f.conn.srttNs())
                 .as("Karn: no sample from a retransmitted SYN")
                 .isEqualTo(-1);
-        assertThat(f.conn.rtt().rtoNs(config)).as("RFC 6298 5.7").isEqualTo(3000 * MS);
+        assertThat(f.conn.rtoNs()).as("RFC 6298 5.7").isEqualTo(3000 * MS);
     }
 
     @Test

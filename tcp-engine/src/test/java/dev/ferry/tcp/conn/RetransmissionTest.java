@@ -18,7 +18,7 @@ class RetransmissionTest {
     @Test
     void anUnacknowledgedSegmentIsResentAfterTheRtoWithBackoff() {
         Fixture f = Fixture.establishedActive(config);
-        long rto = f.conn.rtt().rtoNs(config);
+        long rto = f.conn.rtoNs();
         assertThat(rto).as("min RTO after a tiny SYN RTT").isEqualTo(200 * MS);
         f.write(bytes(100, 1));
         f.expect(TcpFlags.ACK).length(100);
@@ -44,8 +44,8 @@ class RetransmissionTest {
         f.advance(200 * MS);
         f.expect(TcpFlags.ACK).seq(ISS + 1).length(SEG);
         f.expectNothing(); // cwnd is one segment
-        assertThat(f.conn.congestion().cwnd()).isEqualTo(SEG);
-        assertThat(f.conn.congestion().ssthresh()).isEqualTo(5 * SEG / 2);
+        assertThat(f.conn.cwnd()).isEqualTo(SEG);
+        assertThat(f.conn.ssthresh()).isEqualTo(5 * SEG / 2);
         // Each ACK lets the go-back-N resend continue under slow start.
         f.send(f.ack(PEER_ISS + 1, ISS + 1 + SEG));
         f.expect(TcpFlags.ACK).seq(ISS + 1 + SEG);
@@ -109,9 +109,9 @@ class RetransmissionTest {
         f.send(f.ack(PEER_ISS + 1, una).sack(una + SEG, una + 4 * SEG));
         f.expect(TcpFlags.ACK).seq(una).payload(Arrays.copyOfRange(data, 0, SEG));
         assertThat(f.counters.get(TcpCounter.FAST_RETRANSMIT)).isEqualTo(1);
-        assertThat(f.conn.congestion().inRecovery()).isTrue();
-        assertThat(f.conn.congestion().ssthresh()).isEqualTo(5 * SEG);
-        assertThat(f.conn.congestion().cwnd()).isEqualTo(8 * SEG);
+        assertThat(f.conn.inRecovery()).isTrue();
+        assertThat(f.conn.ssthresh()).isEqualTo(5 * SEG);
+        assertThat(f.conn.cwnd()).isEqualTo(8 * SEG);
     }
 
     @Test
@@ -130,11 +130,11 @@ class RetransmissionTest {
         f.send(f.ack(PEER_ISS + 1, una + 3 * SEG));
         f.expect(TcpFlags.ACK).seq(una + 3 * SEG).payload(Arrays.copyOfRange(data, 3 * SEG, 4 * SEG));
         assertThat(f.counters.get(TcpCounter.PARTIAL_ACK_RETRANSMIT)).isEqualTo(1);
-        assertThat(f.conn.congestion().inRecovery()).isTrue();
+        assertThat(f.conn.inRecovery()).isTrue();
         f.send(f.ack(PEER_ISS + 1, una + 10 * SEG));
-        assertThat(f.conn.congestion().inRecovery()).isFalse();
+        assertThat(f.conn.inRecovery()).isFalse();
         // RFC 6582 3.2 step 3, option 1: min(ssthresh, max(FlightSize, SMSS) + SMSS), no burst.
-        assertThat(f.conn.congestion().cwnd()).isEqualTo(2 * SEG);
+        assertThat(f.conn.cwnd()).isEqualTo(2 * SEG);
     }
 
     @Test
@@ -150,13 +150,13 @@ class RetransmissionTest {
     @Test
     void karnsRuleTakesNoSampleFromARetransmittedSegment() {
         Fixture f = Fixture.establishedActive(config);
-        long srttBefore = f.conn.rtt().srttNs();
+        long srttBefore = f.conn.srttNs();
         f.write(bytes(100, 7));
         f.advance(200 * MS); // resend
         f.advance(50 * MS);
         f.send(f.ack(PEER_ISS + 1, ISS + 101));
-        assertThat(f.conn.rtt().srttNs()).isEqualTo(srttBefore);
-        assertThat(f.conn.rtt().backoff()).isZero();
+        assertThat(f.conn.srttNs()).isEqualTo(srttBefore);
+        assertThat(f.conn.rtoBackoff()).isZero();
     }
 
     @Test
@@ -166,8 +166,8 @@ class RetransmissionTest {
         f.advance(30 * MS);
         f.send(f.ack(PEER_ISS + 1, ISS + 101));
         // First sample was 0 (the SYN); then 30 ms: srtt = 7/8*0 + 1/8*30 ms.
-        assertThat(f.conn.rtt().srttNs()).isEqualTo(30 * MS / 8);
-        assertThat(f.conn.rtt().minRttNs()).isZero();
+        assertThat(f.conn.srttNs()).isEqualTo(30 * MS / 8);
+        assertThat(f.conn.minRttNs()).isZero();
     }
 
     @Test

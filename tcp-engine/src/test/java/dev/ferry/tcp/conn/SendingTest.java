@@ -21,7 +21,7 @@ class SendingTest {
         Fixture.Sent s = f.expect(TcpFlags.ACK).seq(ISS + 1).ack(PEER_ISS + 1).payload(bytes(100, 1));
         assertThat(s.flags & TcpFlags.PSH).isNotZero();
         assertThat(s.timestamps).isTrue();
-        assertThat(f.deadline).isEqualTo(f.now + f.conn.rtt().rtoNs(config));
+        assertThat(f.deadline).isEqualTo(f.now + f.conn.rtoNs());
         assertThat(f.conn.stats(new StreamStats()).bytesOut()).isEqualTo(100);
     }
 
@@ -37,7 +37,7 @@ class SendingTest {
         // Slow start: an ACK of two segments frees two and grows cwnd by two.
         f.send(f.ack(PEER_ISS + 1, ISS + 1 + 2 * SEG));
         assertThat(f.sent).hasSize(4);
-        assertThat(f.conn.congestion().cwnd()).isEqualTo(12 * SEG);
+        assertThat(f.conn.cwnd()).isEqualTo(12 * SEG);
     }
 
     @Test
@@ -125,7 +125,7 @@ class SendingTest {
         f.send(f.ack(PEER_ISS + 1, ISS + 1).window(0));
         f.write(bytes(500, 10));
         f.expectNothing();
-        long rto = f.conn.rtt().rtoNs(config);
+        long rto = f.conn.rtoNs();
         f.advance(rto);
         f.expect(TcpFlags.ACK).seq(ISS).length(0); // probe: one below SND.UNA
         f.send(f.ack(PEER_ISS + 1, ISS + 1).window(0));
@@ -154,7 +154,7 @@ class SendingTest {
         f.send(f.ack(PEER_ISS + 1, ISS + 1).window(1));
         f.write(bytes(5000, 11));
         f.expectNothing();
-        f.advance(f.conn.rtt().rtoNs(config));
+        f.advance(f.conn.rtoNs());
         f.expect(TcpFlags.ACK).seq(ISS + 1).length(128); // the override timer sends what fits
     }
 
@@ -198,7 +198,7 @@ class SendingTest {
             sent += s.payload.length;
         }
         f.send(f.ack(PEER_ISS + 1, ISS + 1 + sent));
-        assertThat(f.conn.congestion().cwnd()).isGreaterThan(20 * SEG);
+        assertThat(f.conn.cwnd()).isGreaterThan(20 * SEG);
         f.advance(5_000 * MS);
         f.write(bytes(20 * SEG, 15));
         assertThat(f.sent).hasSize(10); // RFC 5681 4.1: back to the initial window
