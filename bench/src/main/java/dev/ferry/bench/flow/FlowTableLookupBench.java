@@ -1,7 +1,7 @@
 package dev.ferry.bench.flow;
 
-import dev.ferry.tcp.flow.Addresses;
 import dev.ferry.tcp.flow.FlowTable;
+import dev.ferry.tcp.wire.Addresses;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

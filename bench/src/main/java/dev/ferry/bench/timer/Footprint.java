@@ -1,8 +1,8 @@
 package dev.ferry.bench.timer;
 
-import dev.ferry.tcp.flow.Addresses;
 import dev.ferry.tcp.flow.FlowTable;
 import dev.ferry.tcp.timer.TimingWheel;
+import dev.ferry.tcp.wire.Addresses;
 import java.util.SplittableRandom;
 
 /**

@@ -8,6 +8,7 @@ import static dev.ferry.tcp.conn.TcpConnection.NONE;
 
 import dev.ferry.tcp.api.CloseReason;
 import dev.ferry.tcp.seq.Seq;
+import dev.ferry.tcp.wire.TcpFlags;
 
 /**
  * The ACK field of a segment in a synchronized state (RFC 9293 3.10.7.4, fifth check): the end of

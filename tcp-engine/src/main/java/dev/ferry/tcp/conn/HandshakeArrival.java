@@ -11,6 +11,7 @@ import static dev.ferry.tcp.conn.TcpConnection.NONE;
 
 import dev.ferry.tcp.api.CloseReason;
 import dev.ferry.tcp.seq.Seq;
+import dev.ferry.tcp.wire.TcpFlags;
 
 /**
  * The peer's SYN: on a listener (passive open), in SYN_SENT (RFC 9293 3.10.7.3, including

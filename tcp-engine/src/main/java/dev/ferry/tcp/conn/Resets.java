@@ -1,5 +1,7 @@
 package dev.ferry.tcp.conn;
 
+import dev.ferry.tcp.wire.TcpFlags;
+
 /**
  * Answers for segments that reach no connection: what RFC 9293 3.10.7.1 (CLOSED) and 3.10.7.2
  * (LISTEN) send back. The stack calls these when its flow lookup misses and sends the reply to

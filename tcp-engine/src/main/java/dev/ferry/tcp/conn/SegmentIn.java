@@ -1,5 +1,6 @@
 package dev.ferry.tcp.conn;
 
+import dev.ferry.tcp.wire.TcpFlags;
 import java.lang.foreign.MemorySegment;
 
 /**

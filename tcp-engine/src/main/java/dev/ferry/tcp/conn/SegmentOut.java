@@ -2,6 +2,7 @@ package dev.ferry.tcp.conn;
 
 import dev.ferry.tcp.buffer.ReceiveBuffer;
 import dev.ferry.tcp.buffer.SendBuffer;
+import dev.ferry.tcp.wire.TcpFlags;
 import java.lang.foreign.MemorySegment;
 
 /**

@@ -15,6 +15,7 @@ import static dev.ferry.tcp.conn.TcpConnection.NONE;
 
 import dev.ferry.tcp.api.CloseReason;
 import dev.ferry.tcp.seq.Seq;
+import dev.ferry.tcp.wire.TcpFlags;
 
 /**
  * Everything a connection transmits: SYN and SYN-ACK, data under the send and congestion windows

@@ -12,6 +12,7 @@ import static dev.ferry.tcp.conn.TcpConnection.NONE;
 import dev.ferry.tcp.api.CloseReason;
 import dev.ferry.tcp.buffer.ReceiveBuffer;
 import dev.ferry.tcp.seq.Seq;
+import dev.ferry.tcp.wire.TcpFlags;
 
 /**
  * A segment arriving in a synchronized state (SYN_RECEIVED through LAST_ACK), checked in the

@@ -6,6 +6,7 @@ import dev.ferry.tcp.api.StreamGuard;
 import dev.ferry.tcp.api.StreamHandler;
 import dev.ferry.tcp.buffer.ReceiveBuffer;
 import dev.ferry.tcp.buffer.SendBuffer;
+import dev.ferry.tcp.wire.TcpFlags;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.locks.ReentrantLock;
 

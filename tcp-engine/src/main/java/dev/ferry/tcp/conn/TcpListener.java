@@ -4,6 +4,7 @@ import dev.ferry.tcp.api.CloseReason;
 import dev.ferry.tcp.api.ListenHandler;
 import dev.ferry.tcp.api.Listener;
 import dev.ferry.tcp.api.Stream;
+import dev.ferry.tcp.wire.TcpFlags;
 
 /**
  * A listening port (RFC 9293 LISTEN): it turns SYNs into connections and holds them until the

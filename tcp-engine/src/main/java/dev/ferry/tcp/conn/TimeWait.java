@@ -1,6 +1,7 @@
 package dev.ferry.tcp.conn;
 
 import dev.ferry.tcp.seq.Seq;
+import dev.ferry.tcp.wire.TcpFlags;
 
 /**
  * What a connection in TIME_WAIT still needs to know, small enough for the stack to keep in place

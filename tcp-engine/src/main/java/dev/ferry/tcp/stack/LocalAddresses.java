@@ -1,6 +1,6 @@
 package dev.ferry.tcp.stack;
 
-import dev.ferry.tcp.flow.Addresses;
+import dev.ferry.tcp.wire.Addresses;
 
 /**
  * The addresses a shard terminates TCP for, in the flow table's (hi, lo) form, with their on-link

@@ -1,6 +1,7 @@
 package dev.ferry.tcp.stack;
 
 import dev.ferry.tcp.conn.TcpConfig;
+import dev.ferry.tcp.wire.Addresses;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -147,11 +148,11 @@ public final class StackConfig {
                     if (prefixLength < 0 || prefixLength > 32) {
                         throw new IllegalArgumentException("IPv4 prefix length " + prefixLength + " is not in 0..32");
                     }
-                    ipv4.add(new int[] {InetAddresses.toInt(v4), prefixLength});
+                    ipv4.add(new int[] {Addresses.toInt(v4), prefixLength});
                 }
                 case Inet6Address v6 -> {
                     byte[] b = v6.getAddress();
-                    ipv6.add(new long[] {InetAddresses.longAt(b, 0), InetAddresses.longAt(b, 8)});
+                    ipv6.add(new long[] {Addresses.longAt(b, 0), Addresses.longAt(b, 8)});
                 }
                 default -> throw new IllegalArgumentException("not an IP address: " + address);
             }
@@ -161,13 +162,13 @@ public final class StackConfig {
         /** A local IPv4 address only Ferry holds: the stack answers ARP for it. */
         public Builder ownedAddress(Inet4Address address, int prefixLength) {
             address(address, prefixLength);
-            arpOwned.add(InetAddresses.toInt(address));
+            arpOwned.add(Addresses.toInt(address));
             return this;
         }
 
         /** The router for IPv4 destinations outside every local prefix. */
         public Builder ipv4Gateway(Inet4Address gateway) {
-            this.ipv4Gateway = InetAddresses.toInt(gateway);
+            this.ipv4Gateway = Addresses.toInt(gateway);
             return this;
         }
 

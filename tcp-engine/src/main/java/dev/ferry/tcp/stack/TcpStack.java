@@ -10,7 +10,6 @@ import dev.ferry.tcp.conn.SegmentIn;
 import dev.ferry.tcp.conn.SegmentOut;
 import dev.ferry.tcp.conn.TcpConnection;
 import dev.ferry.tcp.conn.TcpCounters;
-import dev.ferry.tcp.conn.TcpFlags;
 import dev.ferry.tcp.conn.TcpListener;
 import dev.ferry.tcp.conn.TimeWait;
 import dev.ferry.tcp.conn.TransferPool;
@@ -23,10 +22,12 @@ import dev.ferry.tcp.link.Link;
 import dev.ferry.tcp.link.RxChecksum;
 import dev.ferry.tcp.timer.TimerHandler;
 import dev.ferry.tcp.timer.TimingWheel;
+import dev.ferry.tcp.wire.Addresses;
 import dev.ferry.tcp.wire.FrameParser;
 import dev.ferry.tcp.wire.Malformed;
 import dev.ferry.tcp.wire.MalformedCounts;
 import dev.ferry.tcp.wire.ParsedFrame;
+import dev.ferry.tcp.wire.TcpFlags;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -173,10 +174,10 @@ public final class TcpStack {
     public Stream connect(InetAddress remote, int port, StreamHandler handler, long nowNs) {
         this.nowNs = nowNs;
         boolean v4 = remote instanceof Inet4Address;
-        long rHi = v4 ? 0 : InetAddresses.longAt(remote.getAddress(), 0);
+        long rHi = v4 ? 0 : Addresses.longAt(remote.getAddress(), 0);
         long rLo = v4
-                ? LocalAddresses.mapped(InetAddresses.toInt((Inet4Address) remote))
-                : InetAddresses.longAt(remote.getAddress(), 8);
+                ? LocalAddresses.mapped(Addresses.toInt((Inet4Address) remote))
+                : Addresses.longAt(remote.getAddress(), 8);
         int localIndex = local.sourceFor(v4);
         long lHi = v4 ? 0 : local.ipv6Hi(localIndex);
         long lLo = v4 ? LocalAddresses.mapped(local.ipv4(localIndex)) : local.ipv6Lo(localIndex);

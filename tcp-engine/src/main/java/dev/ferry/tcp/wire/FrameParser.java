@@ -79,9 +79,9 @@ public final class FrameParser {
         int dst = ipv4.dst();
         into.ipv6 = false;
         into.srcHi = 0;
-        into.srcLo = ParsedFrame.ipv4MappedLo(src);
+        into.srcLo = Addresses.ipv4MappedLo(src);
         into.dstHi = 0;
-        into.dstLo = ParsedFrame.ipv4MappedLo(dst);
+        into.dstLo = Addresses.ipv4MappedLo(dst);
         into.ecn = ipv4.ecn();
         into.hopLimit = ipv4.ttl();
         int headerLength = ipv4.headerLength();

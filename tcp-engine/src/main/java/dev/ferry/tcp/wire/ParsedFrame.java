@@ -14,9 +14,6 @@ import java.lang.foreign.MemorySegment;
  * {@code hi = 0, lo = 0x0000_FFFF_xxxx_xxxx}) so flow keys have one shape for both families.
  */
 public final class ParsedFrame {
-    /** The {@code lo} half of an IPv4-mapped address without the IPv4 bits. */
-    public static final long IPV4_MAPPED_PREFIX = 0x0000_FFFF_0000_0000L;
-
     final TcpOptions options = new TcpOptions();
     final ArpPacket arp = new ArpPacket();
 
@@ -46,11 +43,6 @@ public final class ParsedFrame {
     int tcpHeaderLength;
     long payloadOffset;
     int payloadLength;
-
-    /** The IPv4-mapped form of {@code ipv4} as the {@code lo} half (the {@code hi} half is 0). */
-    public static long ipv4MappedLo(int ipv4) {
-        return IPV4_MAPPED_PREFIX | (ipv4 & 0xffff_ffffL);
-    }
 
     /** The memory the frame was parsed from. */
     public MemorySegment memory() {

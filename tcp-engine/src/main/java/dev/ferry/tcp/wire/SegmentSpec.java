@@ -48,9 +48,9 @@ public final class SegmentSpec {
     public SegmentSpec ipv4(int src, int dst) {
         this.ipv6 = false;
         this.srcHi = 0;
-        this.srcLo = ParsedFrame.ipv4MappedLo(src);
+        this.srcLo = Addresses.ipv4MappedLo(src);
         this.dstHi = 0;
-        this.dstLo = ParsedFrame.ipv4MappedLo(dst);
+        this.dstLo = Addresses.ipv4MappedLo(dst);
         return this;
     }
 

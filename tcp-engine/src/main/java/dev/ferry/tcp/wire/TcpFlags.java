@@ -15,6 +15,11 @@ public final class TcpFlags {
 
     private TcpFlags() {}
 
+    /** True when every bit of {@code bits} is set in {@code flags}. */
+    public static boolean has(int flags, int bits) {
+        return (flags & bits) == bits;
+    }
+
     /**
      * The flags in tcpdump's notation ({@code S.} for SYN+ACK, {@code P.} for PSH+ACK, {@code E}
      * and {@code W} for ECE and CWR). Allocates: for tests and logs, never the data path.

@@ -7,6 +7,7 @@ import static dev.ferry.tcp.conn.Fixture.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.tcp.api.CloseReason;
+import dev.ferry.tcp.wire.TcpFlags;
 import org.junit.jupiter.api.Test;
 
 /** FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT; half-close; close and abort. */

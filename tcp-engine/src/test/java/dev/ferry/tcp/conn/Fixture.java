@@ -7,6 +7,7 @@ import dev.ferry.tcp.api.CloseReason;
 import dev.ferry.tcp.api.Stream;
 import dev.ferry.tcp.api.StreamHandler;
 import dev.ferry.tcp.buffer.BufferPool;
+import dev.ferry.tcp.wire.TcpFlags;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;

@@ -6,6 +6,7 @@ import static dev.ferry.tcp.conn.Fixture.PEER_ISS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.tcp.api.CloseReason;
+import dev.ferry.tcp.wire.TcpFlags;
 import org.junit.jupiter.api.Test;
 
 /** Opening: SYN_SENT and SYN_RECEIVED, option negotiation, simultaneous open, handshake failures. */

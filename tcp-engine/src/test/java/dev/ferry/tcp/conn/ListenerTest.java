@@ -6,6 +6,7 @@ import static dev.ferry.tcp.conn.Fixture.PEER_ISS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.tcp.api.CloseReason;
+import dev.ferry.tcp.wire.TcpFlags;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ import static dev.ferry.tcp.conn.Fixture.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.tcp.api.CloseReason;
+import dev.ferry.tcp.wire.TcpFlags;
 import org.junit.jupiter.api.Test;
 
 /** Resets (RFC 9293 3.10.7.4), challenge ACKs (RFC 5961), PAWS (RFC 7323), and stray segments. */

@@ -7,6 +7,7 @@ import static dev.ferry.tcp.conn.Fixture.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.tcp.api.CloseReason;
+import dev.ferry.tcp.wire.TcpFlags;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

@@ -7,6 +7,7 @@ import static dev.ferry.tcp.conn.Fixture.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.tcp.api.CloseReason;
+import dev.ferry.tcp.wire.TcpFlags;
 import org.junit.jupiter.api.Test;
 
 /** The one deadline: keepalive, idle timeout, maximum lifetime, lazy re-arming, early and late timers. */

@@ -3,6 +3,7 @@ package dev.ferry.tcp.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.tcp.wire.Addresses;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.ferry.tcp.isn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.tcp.flow.Addresses;
 import dev.ferry.tcp.seq.Seq;
+import dev.ferry.tcp.wire.Addresses;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;

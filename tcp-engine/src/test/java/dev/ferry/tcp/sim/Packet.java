@@ -2,7 +2,7 @@ package dev.ferry.tcp.sim;
 
 import dev.ferry.tcp.conn.SegmentIn;
 import dev.ferry.tcp.conn.SegmentOut;
-import dev.ferry.tcp.conn.TcpFlags;
+import dev.ferry.tcp.wire.TcpFlags;
 import java.lang.foreign.MemorySegment;
 
 /**

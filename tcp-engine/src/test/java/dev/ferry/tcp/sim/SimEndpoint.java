@@ -9,12 +9,12 @@ import dev.ferry.tcp.conn.SegmentOut;
 import dev.ferry.tcp.conn.TcpConfig;
 import dev.ferry.tcp.conn.TcpConnection;
 import dev.ferry.tcp.conn.TcpCounters;
-import dev.ferry.tcp.conn.TcpFlags;
 import dev.ferry.tcp.conn.TcpListener;
 import dev.ferry.tcp.conn.TcpState;
 import dev.ferry.tcp.conn.TimeWait;
 import dev.ferry.tcp.conn.TransferPool;
 import dev.ferry.tcp.seq.Seq;
+import dev.ferry.tcp.wire.TcpFlags;
 
 /**
  * One end of the simulated flow: the stack around one connection. It plays the flow table (one

@@ -4,9 +4,9 @@ import dev.ferry.tcp.api.CloseReason;
 import dev.ferry.tcp.conn.SegmentOut;
 import dev.ferry.tcp.conn.TcpConfig;
 import dev.ferry.tcp.conn.TcpConnection;
-import dev.ferry.tcp.conn.TcpFlags;
 import dev.ferry.tcp.conn.TcpState;
 import dev.ferry.tcp.seq.Seq;
+import dev.ferry.tcp.wire.TcpFlags;
 import java.util.SplittableRandom;
 
 /**
