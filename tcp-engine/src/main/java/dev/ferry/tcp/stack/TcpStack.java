@@ -354,6 +354,17 @@ public final class TcpStack {
         return flows.size();
     }
 
+    /**
+     * Bytes of the per-flow tables this stack keeps beside the connections themselves: flow table,
+     * flow records, timing wheel and slot table (their whole arrays, free capacity included).
+     */
+    public long tableFootprintBytes() {
+        return flows.footprintBytes()
+                + records.footprintBytes()
+                + wheel.footprintBytes()
+                + (long) slots.idLimit() * (Integer.BYTES + Integer.BYTES);
+    }
+
     /** The shard's buffer pool (chunks in use show the buffered bytes of all streams). */
     public BufferPool bufferPool() {
         return pool;
