@@ -43,4 +43,52 @@ class CleanupTest {
                 .isEqualTo(ProcessHandle.current().pid());
         assertThat(Names.ownerPid(Names.NAMESPACE, "some-other-ns")).isEqualTo(-1);
     }
+
+    @Test
+    void aJvmThatExitsWithoutClosingLeavesNothingBehind() {
+        String javaBin = ProcessHandle.current().info().command().orElseThrow();
+        try (ManagedProcess child = ManagedProcess.builder(
+                        javaBin,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LeakyMain.class.getName())
+                .label("leaky-jvm")
+                .start()) {
+            assertThat(child.waitFor(java.time.Duration.ofSeconds(60))).isEqualTo(1);
+            java.util.regex.Matcher names = child.awaitLine("netns (\\S+) (\\S+)", java.time.Duration.ofSeconds(1));
+            assertThat(Path.of("/run/netns", names.group(1))).doesNotExist();
+            assertThat(Path.of("/run/netns", names.group(2))).doesNotExist();
+        }
+    }
+
+    @Test
+    void aKilledJvmsLeftoversAreSweptByTheNextRun() throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElseThrow();
+        String a;
+        String b;
+        try (ManagedProcess child = ManagedProcess.builder(
+                        javaBin,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LeakyMain.class.getName(),
+                        "hang")
+                .label("killed-jvm")
+                .start()) {
+            java.util.regex.Matcher names = child.awaitLine("netns (\\S+) (\\S+)", java.time.Duration.ofSeconds(60));
+            a = names.group(1);
+            b = names.group(2);
+            // SIGKILL: no shutdown hook runs.
+            ProcessHandle.of(child.pid()).orElseThrow().destroyForcibly();
+            ProcessHandle.of(child.pid()).orElseThrow().onExit().get();
+        }
+        assertThat(Path.of("/run/netns", a)).exists();
+        java.lang.reflect.Field swept = Cleanup.class.getDeclaredField("swept");
+        swept.setAccessible(true);
+        swept.setBoolean(null, false);
+        assertThat(Cleanup.sweepStale()).contains("netns " + a, "netns " + b);
+        assertThat(Path.of("/run/netns", a)).doesNotExist();
+        assertThat(Path.of("/run/netns", b)).doesNotExist();
+    }
 }
