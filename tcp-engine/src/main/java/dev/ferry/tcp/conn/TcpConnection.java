@@ -586,7 +586,14 @@ public final class TcpConnection implements Stream {
         if (!canWrite()) {
             return 0;
         }
-        return sendBuffer == null ? config.sendBufferBytes() : sendBuffer.space();
+        int space = sendBuffer == null ? config.sendBufferBytes() : sendBuffer.space();
+        if (space == 0) {
+            // Asking and finding no room is as good as a short write: call back when room opens,
+            // or an application that checks before it writes (to avoid reading what it cannot
+            // forward) would wait forever.
+            flags |= F_WANT_WRITABLE;
+        }
+        return space;
     }
 
     @Override
