@@ -5,6 +5,7 @@ import dev.ferry.afpacket.nft.NftSilencer;
 import dev.ferry.tcp.conn.TcpCounter;
 import dev.ferry.tcp.stack.StackConfig;
 import dev.ferry.tcp.stack.StackCounter;
+import dev.ferry.tcp.stack.StackCounters;
 import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.util.ArrayList;
@@ -17,6 +18,9 @@ import java.util.concurrent.CountDownLatch;
  * a line of counters per interval; SIGINT/SIGTERM stop it and remove its nftables table.
  */
 public final class ServeCommand {
+    /** How long a signal waits for the sockets to close and the nftables table to go. */
+    private static final long CLEANUP_WAIT_MS = 10_000;
+
     private ServeCommand() {}
 
     public static int run(List<String> argv) {
@@ -28,7 +32,22 @@ public final class ServeCommand {
         PrintStream out = System.out;
         List<ServeShard> shards = new ArrayList<>();
         NftSilencer silencer = null;
-        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM/SIGINT: the hook asks this thread to stop and waits until it has cleaned up, so the
+        // sockets are never closed under the thread that reads their counters, and the nftables
+        // table goes even when the signal comes while starting.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stopRequested.countDown();
+                            try {
+                                cleanedUp.await(CLEANUP_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "ferry-serve-stop"));
         try {
             if (options.kernelOwnsAddress() && options.silence()) {
                 silencer = NftSilencer.builder()
@@ -37,14 +56,9 @@ public final class ServeCommand {
                         .install();
             }
             StackConfig config = stackConfig(options);
-            for (int i = 0; i < options.shards(); i++) {
+            for (int i = 0; i < options.shards() && stopRequested.getCount() > 0; i++) {
                 shards.add(new ServeShard(options, i, config));
             }
-            NftSilencer toRemove = silencer;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop(shards, toRemove);
-                stopped.countDown();
-            }));
             out.printf(
                     "ferry serve: listening on %s:%d (interface %s, mode %s, %d shard%s, %s, %s)%n",
                     options.address().getHostAddress(),
@@ -58,12 +72,14 @@ public final class ServeCommand {
                             ? "kernel silenced by nftables table " + NftSilencer.TABLE
                             : "kernel not silenced");
             out.flush();
-            report(options, shards, stopped, out);
+            report(options, shards, stopRequested, out);
             return 0;
         } catch (AfPacketException | IllegalStateException e) {
-            stop(shards, silencer);
             System.err.println("ferry serve: " + e.getMessage());
             return 1;
+        } finally {
+            stop(shards, silencer);
+            cleanedUp.countDown();
         }
     }
 
@@ -77,12 +93,21 @@ public final class ServeCommand {
         return b.build();
     }
 
+    /** Closes every shard, then removes the nftables table, whatever failed before. */
     private static void stop(List<ServeShard> shards, NftSilencer silencer) {
         for (ServeShard s : shards) {
-            s.close();
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                System.err.println("ferry serve: closing a shard: " + e.getMessage());
+            }
         }
         if (silencer != null) {
-            silencer.close();
+            try {
+                silencer.close();
+            } catch (IllegalStateException e) {
+                System.err.println("ferry serve: " + e.getMessage());
+            }
         }
     }
 
@@ -119,6 +144,7 @@ public final class ServeCommand {
     /** Counters summed over the shards at one moment. */
     record Totals(
             long active,
+            long timeWait,
             long accepted,
             long closed,
             long requests,
@@ -128,9 +154,25 @@ public final class ServeCommand {
             long rstClosedPort,
             long ringDrops) {
         static Totals of(List<ServeShard> shards) {
-            long active = 0, accepted = 0, closed = 0, requests = 0, in = 0, outFrames = 0, rtx = 0, rst = 0, drops = 0;
+            long active = 0,
+                    timeWait = 0,
+                    accepted = 0,
+                    closed = 0,
+                    requests = 0,
+                    in = 0,
+                    outFrames = 0,
+                    rtx = 0,
+                    rst = 0,
+                    drops = 0;
             for (ServeShard s : shards) {
-                active += s.stack().flowCount();
+                StackCounters c = s.stack().counters();
+                int flows = s.stack().flowCount();
+                active += flows;
+                // A connection that reached TIME_WAIT is counted as compacted and never as closed.
+                long live = c.get(StackCounter.CONNECTIONS_OPENED)
+                        - c.get(StackCounter.CONNECTIONS_CLOSED)
+                        - c.get(StackCounter.TIME_WAIT_COMPACTED);
+                timeWait += Math.max(0, flows - live);
                 accepted += s.stats.acceptedCount();
                 closed += s.stats.closedCount();
                 requests += s.stats.requestCount();
@@ -141,15 +183,16 @@ public final class ServeCommand {
                 rst += s.stack().counters().get(StackCounter.RST_CLOSED_PORT);
                 drops += s.socket().statistics().drops();
             }
-            return new Totals(active, accepted, closed, requests, in, outFrames, rtx, rst, drops);
+            return new Totals(active, timeWait, accepted, closed, requests, in, outFrames, rtx, rst, drops);
         }
 
         String lineSince(Totals t, long intervalMs) {
             double perSecond = 1000.0 / intervalMs;
             return String.format(
-                    "flows %d | accepted %.0f/s closed %.0f/s requests %.0f/s | frames in %.0f/s out %.0f/s |"
+                    "flows %d (time-wait %d) | accepted %.0f/s closed %.0f/s requests %.0f/s | frames in %.0f/s out %.0f/s |"
                             + " retransmits %d, resets to closed port %d, ring drops %d",
                     active,
+                    timeWait,
                     (accepted - t.accepted) * perSecond,
                     (closed - t.closed) * perSecond,
                     (requests - t.requests) * perSecond,
