@@ -27,6 +27,8 @@ final class ServeShard implements AutoCloseable {
                 .filter(TcpFilter.builder()
                         .localPorts(options.port())
                         .localAddresses(options.address())
+                        // An address the kernel does not hold is Ferry's to answer ARP for.
+                        .arp(!options.kernelOwnsAddress())
                         .build())
                 .rxMode(RxMode.PEEK)
                 .doorbell(true)

@@ -52,7 +52,8 @@ final class FerryServe implements AutoCloseable {
                 .label("ferry-serve-" + port)
                 .start();
         try {
-            p.awaitLine("^ferry serve: listening on ", START_TIMEOUT);
+            // The whole line: the log may hold a half-written one.
+            p.awaitLine("^ferry serve: listening on .*\\)$", START_TIMEOUT);
         } catch (RuntimeException | AssertionError e) {
             p.close();
             throw e;

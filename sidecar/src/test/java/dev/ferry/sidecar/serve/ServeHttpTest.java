@@ -109,6 +109,21 @@ class ServeHttpTest {
     }
 
     @Test
+    void anAddressOnlyFerryHoldsIsAnsweredThroughArp() {
+        // A second server on an address the pod's kernel does not have: no nftables, ARP by Ferry.
+        try (FerryServe owned = FerryServe.start(
+                net, PORT + 1, "--mode", "http", "--body-bytes", "6", "--address", PodNet.FERRY_OWNED_V4)) {
+            String ownedUrl = "http://" + PodNet.FERRY_OWNED_V4 + ":" + (PORT + 1);
+            assertThat(owned.output()).contains("kernel not silenced");
+
+            assertThat(curl(ownedUrl + "/a", ownedUrl + "/b")).containsExactly("200 1 6", "200 0 6");
+            assertThat(net.inClient("ip", "neigh", "show", PodNet.FERRY_OWNED_V4)
+                            .stdout())
+                    .contains(net.veth.left().mac());
+        }
+    }
+
+    @Test
     void wrkRunsForThreeSecondsWithoutAnError() {
         Cmd.Result r = net.inClient("wrk", "--threads", "1", "--connections", "20", "--duration", "3s", URL + "/");
 
