@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Kernel-socket clients in the client namespace ({@code serve-clients.py}, run by the system
- * Python): each connection's bytes are generated from a seed and checked by sha256 on return.
+ * Kernel-socket peers in the client namespace ({@code kernel-peers.py}, run by the system Python):
+ * clients whose connections' bytes are generated from a seed and checked by sha256 on return, and
+ * an echo server.
  */
 final class KernelClients {
     static final String PYTHON = "/usr/bin/python3";
@@ -91,9 +92,15 @@ final class KernelClients {
         return new Outcome(values, bad, r);
     }
 
+    /** The command that runs the script's echo server on {@code host:port}. */
+    static List<String> echoServer(String host, int port) {
+        Tools.require(PYTHON);
+        return List.of(PYTHON, script().toString(), "echo-server", host, Integer.toString(port));
+    }
+
     private static Path script() {
         try {
-            return Path.of(KernelClients.class.getResource("/serve-clients.py").toURI());
+            return Path.of(KernelClients.class.getResource("/kernel-peers.py").toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Kernel-socket clients that ferry serve's interop tests run in the client namespace.
+"""Kernel-socket peers for Ferry's interop tests: clients of ferry serve, and a server for the
+engine's own client connections. They run in the peer namespace on the kernel's TCP.
 
 Every command prints "key value" lines the Java test parses, ending with "result ok" or
 "result failed"; problems are listed as "bad <connection> <reason>" lines. Data is generated from
@@ -9,6 +10,10 @@ a seed, so a failing run can be replayed with the same --seed.
                    exactly (sha256 of what was sent == sha256 of what came back).
                    --half-close: shut down the write side after sending and read until EOF.
   reset HOST PORT  N connections that send bytes and then abort with a reset (SO_LINGER 0).
+  echo-server HOST PORT
+                   a thread per connection writes back everything it reads; at the client's
+                   FIN it closes. (socat's PIPE deadlocks on bulk data: one thread blocks writing
+                   into its full pipe and so never drains it.)
 """
 import argparse
 import hashlib
@@ -17,6 +22,7 @@ import selectors
 import socket
 import struct
 import sys
+import threading
 import time
 
 
@@ -130,9 +136,34 @@ def reset(args):
     print("result %s" % ("ok" if ok == args.conns else "failed"))
 
 
+def echo_server(args):
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((args.host, args.port))
+    listener.listen(1024)
+    print("listening %s:%d" % (args.host, args.port), flush=True)
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=echo_one, args=(conn,), daemon=True).start()
+
+
+def echo_one(conn):
+    try:
+        while True:
+            chunk = conn.recv(262144)
+            if not chunk:
+                break
+            conn.sendall(chunk)
+        conn.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("command", choices=["echo", "reset"])
+    p.add_argument("command", choices=["echo", "reset", "echo-server"])
     p.add_argument("host")
     p.add_argument("port", type=int)
     p.add_argument("--conns", type=int, default=1)
@@ -141,7 +172,7 @@ def main():
     p.add_argument("--timeout", type=float, default=30)
     p.add_argument("--half-close", action="store_true")
     args = p.parse_args()
-    {"echo": echo, "reset": reset}[args.command](args)
+    {"echo": echo, "reset": reset, "echo-server": echo_server}[args.command](args)
     sys.stdout.flush()
 
 
