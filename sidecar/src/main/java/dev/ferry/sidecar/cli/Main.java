@@ -12,7 +12,7 @@ public final class Main {
             usage: ferry <command> [options]
 
               serve    the TCP engine on an interface's AF_PACKET rings, answering on a port
-                       (--interface IF --port P [--address IP] [--mode echo|http|discard])
+                       (--interface IF --port P [--address IP] [--mode echo|http|discard|sockperf])
             """;
 
     public static void main(String[] argv) {

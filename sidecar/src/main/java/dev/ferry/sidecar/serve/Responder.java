@@ -8,7 +8,8 @@ import dev.ferry.tcp.api.StreamHandler;
  * What {@code ferry serve} does with each accepted stream, on its shard thread. One object per
  * stream holding only its own small state; the bytes pass through the shard's one scratch buffer.
  */
-abstract sealed class Responder implements StreamHandler permits Responder.Echo, Responder.Discard, Responder.Http {
+abstract sealed class Responder implements StreamHandler
+        permits Responder.Echo, Responder.Discard, Responder.Http, SockperfResponder {
     final ServeStats stats;
     final byte[] scratch;
 
@@ -22,6 +23,7 @@ abstract sealed class Responder implements StreamHandler permits Responder.Echo,
             case ECHO -> new Echo(stats, scratch);
             case DISCARD -> new Discard(stats, scratch);
             case HTTP -> new Http(stats, scratch, responses);
+            case SOCKPERF -> new SockperfResponder(stats, scratch);
         };
     }
 

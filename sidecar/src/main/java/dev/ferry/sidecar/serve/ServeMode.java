@@ -7,13 +7,15 @@ import java.util.Locale;
 enum ServeMode {
     ECHO,
     HTTP,
-    DISCARD;
+    DISCARD,
+    /** Replies to sockperf's clients the way {@code sockperf server} does. */
+    SOCKPERF;
 
     static ServeMode parse(String s) {
         try {
             return valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new Args.UsageException("serve: --mode must be echo, http or discard, not '" + s + "'");
+            throw new Args.UsageException("serve: --mode must be echo, http, discard or sockperf, not '" + s + "'");
         }
     }
 }

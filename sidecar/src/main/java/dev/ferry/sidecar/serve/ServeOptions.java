@@ -38,7 +38,8 @@ record ServeOptions(
               --address IP       the IPv4 address to answer on (default: IF's first IPv4 address;
                                  an address IF does not have is answered for with ARP)
               --prefix N         on-link prefix length for --address when IF does not have it (24)
-              --mode M           echo (default) | http | discard
+              --mode M           echo (default) | http | discard | sockperf (replies as a
+                                 sockperf server does, for its ping-pong and under-load clients)
               --body-bytes N     size of the HTTP response body (default 6)
               --shards N         ring pairs and threads, flows spread by fanout hash (default 1)
               --spin-us N        spin this long after traffic before sleeping (default 0)

@@ -10,6 +10,7 @@ final class ServeStats {
     private long accepted;
     private long requests;
     private long responsesDropped;
+    private long malformed;
     private final long[] closes = new long[CloseReason.values().length];
 
     void accepted() {
@@ -22,6 +23,15 @@ final class ServeStats {
 
     void responseDropped() {
         responsesDropped++;
+    }
+
+    /** A request the responder could not parse (the stream was reset). */
+    void malformed() {
+        malformed++;
+    }
+
+    long malformedCount() {
+        return malformed;
     }
 
     void closed(CloseReason reason) {

@@ -70,7 +70,7 @@ class ServeCliTest {
         assertThat(badPort.code()).as(badPort.describe()).isEqualTo(2);
         assertThat(badPort.output()).contains("--port must be in 1..65535, not 70000");
         assertThat(badMode.code()).as(badMode.describe()).isEqualTo(2);
-        assertThat(badMode.output()).contains("--mode must be echo, http or discard, not 'gopher'");
+        assertThat(badMode.output()).contains("--mode must be echo, http, discard or sockperf, not 'gopher'");
     }
 
     @Test
