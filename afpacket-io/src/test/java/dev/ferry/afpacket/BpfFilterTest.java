@@ -90,6 +90,16 @@ class BpfFilterTest {
                         CASE_V6_OTHER_PORT);
     }
 
+    @Test
+    void arpFramesAreKeptWhenAskedFor() throws Exception {
+        BpfProgram withArp = TcpFilter.builder()
+                .localPorts(8080)
+                .localAddresses(InetAddress.getByName(TwoHosts.LOCAL_V4))
+                .arp(true)
+                .build();
+        assertThat(accepted(withArp)).containsExactly(-0x0806, CASE_V4_PORT, CASE_V4_WITH_OPTIONS);
+    }
+
     /** Sends every case from a packet socket in the peer and returns the cases the local ring kept. */
     private static Set<Integer> accepted(BpfProgram filter) {
         try (TwoHosts hosts = new TwoHosts("bpf-hand");

@@ -32,11 +32,13 @@ public final class TcpFilter {
     private static final int TCP6_DESTINATION_PORT = IP6 + 40 + 2;
     private static final int TCP_DESTINATION_PORT_FROM_IP4 = IP4 + 2; // plus X = IPv4 header length
     private static final int IPPROTO_TCP = 6;
+    private static final int ETHERTYPE_ARP = 0x0806;
 
     private final Set<Integer> ports = new LinkedHashSet<>();
     private final Set<Inet4Address> v4 = new LinkedHashSet<>();
     private final Set<Inet6Address> v6 = new LinkedHashSet<>();
     private int acceptLength = BpfProgram.WHOLE_FRAME;
+    private boolean arp;
 
     private TcpFilter() {}
 
@@ -67,6 +69,15 @@ public final class TcpFilter {
         return this;
     }
 
+    /**
+     * Also keeps ARP frames (default: no). A stack that answers ARP for an address only it holds,
+     * or resolves the next hop of its own active opens, needs them.
+     */
+    public TcpFilter arp(boolean keep) {
+        this.arp = keep;
+        return this;
+    }
+
     /** Bytes of each accepted frame to keep (default: all). */
     public TcpFilter acceptLength(int length) {
         this.acceptLength = length;
@@ -76,7 +87,12 @@ public final class TcpFilter {
     public BpfProgram build() {
         boolean anyAddress = v4.isEmpty() && v6.isEmpty();
         BpfAssembler a = new BpfAssembler();
-        a.loadHalf(ETHERTYPE).jumpIfEqual(0x0800, "ipv4", BpfAssembler.NEXT).jumpIfEqual(0x86DD, "ipv6", "drop");
+        a.loadHalf(ETHERTYPE)
+                .jumpIfEqual(0x0800, "ipv4", BpfAssembler.NEXT)
+                .jumpIfEqual(0x86DD, "ipv6", arp ? BpfAssembler.NEXT : "drop");
+        if (arp) {
+            a.jumpIfEqual(ETHERTYPE_ARP, "accept", "drop");
+        }
 
         a.label("ipv4");
         if (!anyAddress && v4.isEmpty()) {

@@ -18,7 +18,10 @@ public interface StreamHandler {
     /** The peer closed its side: after the readable bytes, {@code read} returns -1. */
     default void onEndOfInput(Stream stream) {}
 
-    /** Room opened in the send buffer after a write that could not take everything. */
+    /**
+     * Room opened in the send buffer after a write that could not take everything, or after
+     * {@link Stream#writable()} answered 0.
+     */
     default void onWritable(Stream stream, int writable) {}
 
     /** The stream ended; no event follows. */

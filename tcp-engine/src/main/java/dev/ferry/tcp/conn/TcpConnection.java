@@ -648,7 +648,14 @@ public final class TcpConnection implements Stream {
             return 0;
         }
         SendBuffer buffer = t == null ? null : t.sendBuffer;
-        return buffer == null ? config.sendBufferBytes() : buffer.space();
+        int space = buffer == null ? config.sendBufferBytes() : buffer.space();
+        if (space == 0) {
+            // Asking and finding no room is as good as a short write: call back when room opens,
+            // or an application that checks before it writes (to avoid reading what it cannot
+            // forward) would wait forever.
+            flags |= F_WANT_WRITABLE;
+        }
+        return space;
     }
 
     @Override
