@@ -10,7 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Streams borrow chunks only while they hold bytes and hand them back as soon as a buffer
  * empties, so the memory a shard needs is set by the bytes in flight, not by the number of
- * streams. Chunks are created on first demand up to {@code maxChunks} and then reused; an acquire
+ * streams. Chunks are created on first demand up to {@code maxChunks} and then reused (up to
+ * {@code maxFreeChunks} wait for reuse; more are let go after a burst); an acquire
  * beyond the budget fails (returns {@code null}, counted in {@link #exhaustedCount()}) and the
  * stream applies back-pressure instead of growing.
  *
@@ -36,6 +37,7 @@ public final class BufferPool {
     private final int chunkSize;
     private final int chunkShift;
     private final int maxChunks;
+    private final int maxFreeChunks;
     private final Memory memory;
     private final Arena arena;
     private final ReentrantLock lock = new ReentrantLock();
@@ -56,6 +58,15 @@ public final class BufferPool {
      * @param memory    heap or native chunks
      */
     public BufferPool(int chunkSize, int maxChunks, Memory memory) {
+        this(chunkSize, maxChunks, Math.max(64, maxChunks / 16), memory);
+    }
+
+    /**
+     * @param maxFreeChunks chunks kept for reuse once given back; beyond that, a returned chunk is
+     *     let go (to the garbage collector, or the automatic arena's cleaner), so a burst of
+     *     traffic does not pin its peak memory for the life of the shard
+     */
+    public BufferPool(int chunkSize, int maxChunks, int maxFreeChunks, Memory memory) {
         if (Integer.bitCount(chunkSize) != 1 || chunkSize < 256 || chunkSize > (1 << 20)) {
             throw new IllegalArgumentException("chunk size must be a power of two in [256, 1 MiB]: " + chunkSize);
         }
@@ -65,6 +76,7 @@ public final class BufferPool {
         this.chunkSize = chunkSize;
         this.chunkShift = Integer.numberOfTrailingZeros(chunkSize);
         this.maxChunks = maxChunks;
+        this.maxFreeChunks = maxFreeChunks;
         this.memory = memory;
         this.arena = memory == Memory.NATIVE ? Arena.ofAuto() : null;
     }
@@ -111,6 +123,10 @@ public final class BufferPool {
     public void releaseChunk(MemorySegment chunk) {
         lock.lock();
         try {
+            if (freeChunkCount >= maxFreeChunks) {
+                createdChunks--; // let it go: the budget counts chunks that exist
+                return;
+            }
             if (freeChunkCount == freeChunks.length) {
                 freeChunks = Arrays.copyOf(freeChunks, freeChunks.length * 2);
             }
@@ -146,6 +162,9 @@ public final class BufferPool {
         }
         lock.lock();
         try {
+            if (freeSendBufferCount >= maxFreeChunks) {
+                return;
+            }
             if (freeSendBufferCount == freeSendBuffers.length) {
                 freeSendBuffers = Arrays.copyOf(freeSendBuffers, freeSendBuffers.length * 2);
             }
@@ -181,6 +200,9 @@ public final class BufferPool {
         }
         lock.lock();
         try {
+            if (freeReceiveBufferCount >= maxFreeChunks) {
+                return;
+            }
             if (freeReceiveBufferCount == freeReceiveBuffers.length) {
                 freeReceiveBuffers = Arrays.copyOf(freeReceiveBuffers, freeReceiveBuffers.length * 2);
             }
@@ -200,7 +222,7 @@ public final class BufferPool {
         }
     }
 
-    /** Chunks created so far (the pool's high-water mark). */
+    /** Chunks that exist now: lent to buffers or kept free for reuse. */
     public int chunksCreated() {
         lock.lock();
         try {

@@ -134,7 +134,7 @@ public final class StackConfig {
         private long ipv6NextHopMac;
         private TcpConfig tcp = TcpConfig.defaults();
         private int bufferChunkBytes = 4096;
-        private int maxBufferChunks = 1 << 18;
+        private int maxBufferChunks = 1 << 14; // 64 MB of 4 KB chunks per shard
         private int expectedFlows = 1024;
         private int acceptBacklog = 4096;
         private int maxHalfOpen = 4096;

@@ -20,6 +20,25 @@ class BufferPoolTest {
     }
 
     @Test
+    void afterABurstOnlyTheFreeAllowanceStaysAndTheBudgetIsFreeAgain() {
+        BufferPool pool = new BufferPool(1024, 10, 3, BufferPool.Memory.HEAP);
+        MemorySegment[] burst = new MemorySegment[10];
+        for (int i = 0; i < burst.length; i++) {
+            burst[i] = pool.acquireChunk();
+        }
+        assertThat(pool.acquireChunk()).as("budget spent").isNull();
+        for (MemorySegment chunk : burst) {
+            pool.releaseChunk(chunk);
+        }
+
+        assertThat(pool.chunksInUse()).isZero();
+        assertThat(pool.chunksCreated()).as("kept for reuse").isEqualTo(3);
+        for (int i = 0; i < 10; i++) {
+            assertThat(pool.acquireChunk()).as("acquire %d after the burst", i).isNotNull();
+        }
+    }
+
+    @Test
     void refusesAndCountsAcquiresBeyondTheBudget() {
         BufferPool pool = new BufferPool(1024, 2, BufferPool.Memory.NATIVE);
         assertThat(pool.acquireChunk()).isNotNull();
