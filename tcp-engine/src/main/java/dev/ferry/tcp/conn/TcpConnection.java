@@ -589,7 +589,7 @@ public final class TcpConnection implements Stream {
 
     @Override
     public int read(byte[] dst, int offset, int length) {
-        return read(MemorySegment.ofArray(dst), offset, length);
+        return read(ArrayViews.of(dst), offset, length);
     }
 
     private boolean endOfInput() {
@@ -632,7 +632,7 @@ public final class TcpConnection implements Stream {
 
     @Override
     public int write(byte[] src, int offset, int length) {
-        return write(MemorySegment.ofArray(src), offset, length);
+        return write(ArrayViews.of(src), offset, length);
     }
 
     private boolean canWrite() {
