@@ -36,6 +36,7 @@ public class ConnectionBenchmark {
 
     private Pair pair;
     private MemorySegment data;
+    private byte[] array;
 
     @Setup
     public void setUp() {
@@ -45,12 +46,23 @@ public class ConnectionBenchmark {
             pair.maxTxPayload(65_000); // segmentation offload: one super-segment
         }
         data = Arena.ofAuto().allocate(payload, 64);
+        array = new byte[payload];
     }
 
     /** One write, its delivery and read, and the ACK back (delayed ACKs fire at once here). */
     @Benchmark
     public long writeDeliverAck() {
         pair.client.connection.write(data, 0, payload);
+        pair.run();
+        pair.nowNs += 2;
+        pair.timers();
+        return pair.server.sink.received;
+    }
+
+    /** The same from a {@code byte[]}, as most applications write: must allocate nothing either. */
+    @Benchmark
+    public long writeDeliverAckFromArray() {
+        pair.client.connection.write(array, 0, payload);
         pair.run();
         pair.nowNs += 2;
         pair.timers();
