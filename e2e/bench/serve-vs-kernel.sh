@@ -2,7 +2,7 @@
 # ferry serve against the kernel's own servers, back to back under the same pinning (see
 # BENCHMARKS.md, "ferry serve vs the kernel"). Run as root from anywhere:
 #
-#   e2e/bench/serve-vs-kernel.sh [--duration S] [--rounds N] [--conns C]
+#   e2e/bench/serve-vs-kernel.sh [--duration S] [--rounds N] [--conns C] [--fifo]
 #
 # Two namespaces joined by a veth pair (198.18.100.0/24, the benchmarking range): a "pod" whose
 # servers are pinned to CPU 1 and a "client" pinned to CPU 0. Kernel side: nginx (one worker) for
@@ -13,19 +13,23 @@
 # CPU: "total" is the whole machine's busy time from /proc/stat over the run (client, server and
 # the softirqs that move the packets; also anything else running on this machine, so note the load
 # average); "server" is the server processes' own CPU time from the scheduler (schedstat, exact).
-# Everything is removed on exit.
+# --fifo runs the clients, the kernel servers and Ferry's shard thread (only it: the JIT and GC
+# threads stay normal) SCHED_FIFO 50, so that other work on a shared machine does not decide the
+# result (the kernel keeps 5% of each second for everything else). Everything is removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 DURATION=10
 ROUNDS=3
 CONNS=50
+FIFO=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
         --rounds) ROUNDS=$2; shift 2 ;;
         --conns) CONNS=$2; shift 2 ;;
-        *) echo "usage: $0 [--duration S] [--rounds N] [--conns C]" >&2; exit 2 ;;
+        --fifo) FIFO=1; shift ;;
+        *) echo "usage: $0 [--duration S] [--rounds N] [--conns C] [--fifo]" >&2; exit 2 ;;
     esac
 done
 for tool in nginx sockperf wrk ip taskset nft; do
@@ -65,8 +69,10 @@ ip netns exec "$CLI" ping -c1 -W2 "$POD_IP" >/dev/null
 
 # Arrays, not functions: a server started as "${IN_POD[@]}" cmd & has $! = its own pid (ip netns
 # exec and taskset exec what follows), which the CPU accounting below needs.
+PRIO=()
+[ "$FIFO" = 1 ] && PRIO=(chrt -f 50)
 IN_POD=(ip netns exec "$POD" taskset -c 1)
-IN_CLIENT=(ip netns exec "$CLI" taskset -c 0)
+IN_CLIENT=(ip netns exec "$CLI" taskset -c 0 "${PRIO[@]}")
 
 # Ports: the kernel servers and Ferry listen side by side on the pod address.
 NGINX_PORT=8080
@@ -102,6 +108,20 @@ stop() {
     pid=$(cat "$WORK/$1.pid")
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+}
+# With --fifo, raises the shard thread of a running ferry serve to SCHED_FIFO 50.
+fifo_shard() { # name
+    [ "$FIFO" = 1 ] || return 0
+    local pid t
+    pid=$(cat "$WORK/$1.pid")
+    for t in /proc/"$pid"/task/*; do
+        if [ "$(cat "$t/comm")" = "ferry-shard-0" ]; then
+            chrt -f -p 50 "$(basename "$t")"
+            return 0
+        fi
+    done
+    echo "no shard thread in $1 (pid $pid)" >&2
+    exit 1
 }
 await_port() { # port
     for _ in $(seq 1 200); do
@@ -199,13 +219,14 @@ idle_cpu() { # label server: the server's CPU while nothing at all comes in
 FERRY=("${IN_POD[@]}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$JAR" serve --interface veth0 --stats-ms 0)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) vCPU, load average $LOAD_BEFORE; client CPU 0, servers CPU 1;" \
-    "${DURATION}s x $ROUNDS rounds, wrk -c $CONNS" >&2
+    "${DURATION}s x $ROUNDS rounds, wrk -c $CONNS, priority ${PRIO[*]:-normal}" >&2
 
 # ---- round trips: sockperf ping-pong, 64-byte messages, at 1,000/s (light) and as fast as it goes
-start sockperf-server "${IN_POD[@]}" sockperf server --tcp -i "$POD_IP" -p "$SOCKPERF_PORT"
+start sockperf-server "${IN_POD[@]}" "${PRIO[@]}" sockperf server --tcp -i "$POD_IP" -p "$SOCKPERF_PORT"
 start ferry-sockperf "${FERRY[@]}" --port "$FERRY_SOCKPERF_PORT" --mode sockperf
 await_port "$SOCKPERF_PORT"
 await_port "$FERRY_SOCKPERF_PORT"
+fifo_shard ferry-sockperf
 # Warm both (the JIT compiles Ferry's path), then let everything settle before the idle reading.
 "${IN_CLIENT[@]}" sockperf ping-pong --tcp -i "$POD_IP" -p "$FERRY_SOCKPERF_PORT" -m 64 -t 5 >/dev/null 2>&1
 "${IN_CLIENT[@]}" sockperf ping-pong --tcp -i "$POD_IP" -p "$SOCKPERF_PORT" -m 64 -t 2 >/dev/null 2>&1
@@ -223,10 +244,11 @@ stop ferry-sockperf
 stop sockperf-server
 
 # ---- HTTP: keep-alive requests, and one request per connection (Connection: close)
-start nginx "${IN_POD[@]}" nginx -c "$WORK/nginx.conf"
+start nginx "${IN_POD[@]}" "${PRIO[@]}" nginx -c "$WORK/nginx.conf"
 start ferry-http "${FERRY[@]}" --port "$FERRY_HTTP_PORT" --mode http --body-bytes 6
 await_port "$NGINX_PORT"
 await_port "$FERRY_HTTP_PORT"
+fifo_shard ferry-http
 "${IN_CLIENT[@]}" wrk -t1 -c"$CONNS" -d5s "http://$POD_IP:$FERRY_HTTP_PORT/" >/dev/null
 "${IN_CLIENT[@]}" wrk -t1 -c"$CONNS" -d2s "http://$POD_IP:$NGINX_PORT/" >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
@@ -250,7 +272,8 @@ row() { # label kernel-key ferry-key unit
     printf '| %s | %s | %s | %s |\n' "$1" "$k" "$f" "$(ratio "$k" "$f")"
 }
 echo
-echo "Load average: $LOAD_BEFORE before, $LOAD_AFTER after. Medians of $ROUNDS rounds of ${DURATION}s."
+echo "Load average: $LOAD_BEFORE before, $LOAD_AFTER after. Medians of $ROUNDS rounds of ${DURATION}s;" \
+    "priority ${PRIO[*]:-normal}."
 echo
 echo "| measure | kernel | ferry | ferry / kernel |"
 echo "|---|---|---|---|"
@@ -258,7 +281,6 @@ row "server CPU when idle (%)" kernel.idle_cpu_pct ferry.idle_cpu_pct
 row "RR 64 B at 1,000/s: p50 (µs)" kernel.rr_light.p50 ferry.rr_light.p50
 row "RR 64 B at 1,000/s: p99 (µs)" kernel.rr_light.p99 ferry.rr_light.p99
 row "RR 64 B at 1,000/s: server CPU (%)" kernel.rr_light.server_cpu_pct ferry.rr_light.server_cpu_pct
-row "RR 64 B at 1,000/s: machine CPU (%)" kernel.rr_light.total_cpu_pct ferry.rr_light.total_cpu_pct
 row "RR 64 B ping-pong max: p50 (µs)" kernel.rr_max.p50 ferry.rr_max.p50
 row "RR 64 B ping-pong max: p99 (µs)" kernel.rr_max.p99 ferry.rr_max.p99
 row "RR 64 B ping-pong max: round trips/s" kernel.rr_max.rate ferry.rr_max.rate
