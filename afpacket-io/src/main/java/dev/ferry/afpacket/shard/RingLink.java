@@ -104,9 +104,21 @@ public final class RingLink implements Link {
         return requireTx().memory();
     }
 
+    /**
+     * A slot for the next frame. When every slot holds a frame this turn queued, they go to the
+     * kernel now (which frees their slots as it takes them) instead of refusing the frame: a turn
+     * may answer more segments than the ring has slots, and a refused frame costs its connection a
+     * retry on a later turn.
+     */
     @Override
     public long claimTx(int maxLength) {
-        return requireTx().claim(maxLength);
+        TxRing ring = requireTx();
+        long at = ring.claim(maxLength);
+        if (at < 0 && ring.unsent() > 0) {
+            ring.flush();
+            at = ring.claim(maxLength);
+        }
+        return at;
     }
 
     @Override

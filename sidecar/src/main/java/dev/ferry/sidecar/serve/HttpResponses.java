@@ -1,15 +1,16 @@
 package dev.ferry.sidecar.serve;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 
-/** The two responses {@code ferry serve --mode http} sends, built once. */
-record HttpResponses(byte[] keepAlive, byte[] closing) {
+/** The two responses {@code ferry serve --mode http} sends, built once (segments: see {@link Scratch}). */
+record HttpResponses(MemorySegment keepAlive, MemorySegment closing) {
     static HttpResponses withBody(int bodyBytes) {
         byte[] body = new byte[bodyBytes];
         for (int i = 0; i < bodyBytes; i++) {
             body[i] = (byte) (i == bodyBytes - 1 ? '\n' : 'a' + i % 26);
         }
-        return new HttpResponses(build(body, false), build(body, true));
+        return new HttpResponses(MemorySegment.ofArray(build(body, false)), MemorySegment.ofArray(build(body, true)));
     }
 
     private static byte[] build(byte[] body, boolean close) {

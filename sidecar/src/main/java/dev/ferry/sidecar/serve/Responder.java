@@ -3,6 +3,7 @@ package dev.ferry.sidecar.serve;
 import dev.ferry.tcp.api.CloseReason;
 import dev.ferry.tcp.api.Stream;
 import dev.ferry.tcp.api.StreamHandler;
+import java.lang.foreign.MemorySegment;
 
 /**
  * What {@code ferry serve} does with each accepted stream, on its shard thread. One object per
@@ -11,14 +12,14 @@ import dev.ferry.tcp.api.StreamHandler;
 abstract sealed class Responder implements StreamHandler
         permits Responder.Echo, Responder.Discard, Responder.Http, SockperfResponder {
     final ServeStats stats;
-    final byte[] scratch;
+    final Scratch scratch;
 
-    Responder(ServeStats stats, byte[] scratch) {
+    Responder(ServeStats stats, Scratch scratch) {
         this.stats = stats;
         this.scratch = scratch;
     }
 
-    static Responder create(ServeMode mode, ServeStats stats, byte[] scratch, HttpResponses responses) {
+    static Responder create(ServeMode mode, ServeStats stats, Scratch scratch, HttpResponses responses) {
         return switch (mode) {
             case ECHO -> new Echo(stats, scratch);
             case DISCARD -> new Discard(stats, scratch);
@@ -41,7 +42,7 @@ abstract sealed class Responder implements StreamHandler
 
     /** Writes back what it reads; stops reading while the send buffer is full (backpressure). */
     static final class Echo extends Responder {
-        Echo(ServeStats stats, byte[] scratch) {
+        Echo(ServeStats stats, Scratch scratch) {
             super(stats, scratch);
         }
 
@@ -63,11 +64,11 @@ abstract sealed class Responder implements StreamHandler
         private void pump(Stream stream) {
             int room;
             while (stream.readable() > 0 && (room = stream.writable()) > 0) {
-                int n = stream.read(scratch, 0, Math.min(room, scratch.length));
+                int n = stream.read(scratch.segment(), 0, Math.min(room, scratch.size()));
                 if (n <= 0) {
                     break;
                 }
-                stream.write(scratch, 0, n);
+                stream.write(scratch.segment(), 0, n);
             }
             closeIfDrained(stream);
         }
@@ -75,13 +76,13 @@ abstract sealed class Responder implements StreamHandler
 
     /** Reads and drops everything; closes when the peer does. */
     static final class Discard extends Responder {
-        Discard(ServeStats stats, byte[] scratch) {
+        Discard(ServeStats stats, Scratch scratch) {
             super(stats, scratch);
         }
 
         @Override
         public void onData(Stream stream, int readable) {
-            while (stream.read(scratch, 0, scratch.length) > 0) {
+            while (stream.read(scratch.segment(), 0, scratch.size()) > 0) {
                 // dropped on purpose
             }
             closeIfDrained(stream);
@@ -99,7 +100,7 @@ abstract sealed class Responder implements StreamHandler
         private final HttpRequestScanner scanner = new HttpRequestScanner();
         private boolean closing;
 
-        Http(ServeStats stats, byte[] scratch, HttpResponses responses) {
+        Http(ServeStats stats, Scratch scratch, HttpResponses responses) {
             super(stats, scratch);
             this.responses = responses;
         }
@@ -107,15 +108,16 @@ abstract sealed class Responder implements StreamHandler
         @Override
         public void onData(Stream stream, int readable) {
             int n;
-            while (!closing && (n = stream.read(scratch, 0, scratch.length)) > 0) {
+            byte[] bytes = scratch.bytes();
+            while (!closing && (n = stream.read(scratch.segment(), 0, bytes.length)) > 0) {
                 for (int i = 0; i < n && !closing; i++) {
-                    if (scanner.accept(scratch[i])) {
+                    if (scanner.accept(bytes[i])) {
                         respond(stream, scanner.closeAfterResponse());
                     }
                 }
             }
             if (closing) {
-                while (stream.read(scratch, 0, scratch.length) > 0) {
+                while (stream.read(scratch.segment(), 0, scratch.size()) > 0) {
                     // after Connection: close nothing more is served
                 }
                 stream.close();
@@ -130,8 +132,9 @@ abstract sealed class Responder implements StreamHandler
         }
 
         private void respond(Stream stream, boolean close) {
-            byte[] response = close ? responses.closing() : responses.keepAlive();
-            if (stream.write(response, 0, response.length) < response.length) {
+            MemorySegment response = close ? responses.closing() : responses.keepAlive();
+            int length = (int) response.byteSize();
+            if (stream.write(response, 0, length) < length) {
                 stats.responseDropped(); // the send buffer holds far more than one small response
                 stream.abort();
                 closing = true;

@@ -152,7 +152,8 @@ public final class ServeCommand {
             long framesOut,
             long retransmits,
             long rstClosedPort,
-            long ringDrops) {
+            long ringDrops,
+            long txRingFull) {
         static Totals of(List<ServeShard> shards) {
             long active = 0,
                     timeWait = 0,
@@ -163,7 +164,8 @@ public final class ServeCommand {
                     outFrames = 0,
                     rtx = 0,
                     rst = 0,
-                    drops = 0;
+                    drops = 0,
+                    txFull = 0;
             for (ServeShard s : shards) {
                 StackCounters c = s.stack().counters();
                 int flows = s.stack().flowCount();
@@ -182,15 +184,16 @@ public final class ServeCommand {
                         + s.stack().tcpCounters().get(TcpCounter.FAST_RETRANSMIT);
                 rst += s.stack().counters().get(StackCounter.RST_CLOSED_PORT);
                 drops += s.socket().statistics().drops();
+                txFull += c.get(StackCounter.TX_RING_FULL);
             }
-            return new Totals(active, timeWait, accepted, closed, requests, in, outFrames, rtx, rst, drops);
+            return new Totals(active, timeWait, accepted, closed, requests, in, outFrames, rtx, rst, drops, txFull);
         }
 
         String lineSince(Totals t, long intervalMs) {
             double perSecond = 1000.0 / intervalMs;
             return String.format(
                     "flows %d (time-wait %d) | accepted %.0f/s closed %.0f/s requests %.0f/s | frames in %.0f/s out %.0f/s |"
-                            + " retransmits %d, resets to closed port %d, ring drops %d",
+                            + " retransmits %d, resets to closed port %d, ring drops %d, tx ring full %d",
                     active,
                     timeWait,
                     (accepted - t.accepted) * perSecond,
@@ -200,7 +203,8 @@ public final class ServeCommand {
                     (framesOut - t.framesOut) * perSecond,
                     retransmits,
                     rstClosedPort,
-                    ringDrops);
+                    ringDrops,
+                    txRingFull);
         }
     }
 }

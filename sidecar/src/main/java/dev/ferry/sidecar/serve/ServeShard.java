@@ -41,7 +41,7 @@ final class ServeShard implements AutoCloseable {
         this.socket = b.open();
         RingLink link = new RingLink(socket);
         this.stack = new TcpStack(link, config, new SecureRandom(), System.nanoTime());
-        byte[] scratch = new byte[64 * 1024];
+        Scratch scratch = Scratch.of(64 * 1024);
         HttpResponses responses = HttpResponses.withBody(options.bodyBytes());
         stack.listen(options.port(), listener -> {
             Stream s;

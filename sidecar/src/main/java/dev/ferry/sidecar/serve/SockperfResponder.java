@@ -1,6 +1,7 @@
 package dev.ferry.sidecar.serve;
 
 import dev.ferry.tcp.api.Stream;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Answers sockperf's TCP clients ({@code sockperf ping-pong} and {@code under-load}) as its own
@@ -21,7 +22,7 @@ import dev.ferry.tcp.api.Stream;
  *
  * A message from the client that wants a reply goes back whole with the client flag cleared;
  * others are read and dropped. The payload streams through the shard's scratch buffer, so a
- * connection holds only its header and a few counters. A header with an impossible length resets
+ * connection holds only its header (and a segment over it, made once) and a few counters. A header with an impossible length resets
  * the stream.
  */
 final class SockperfResponder extends Responder {
@@ -35,12 +36,13 @@ final class SockperfResponder extends Responder {
     static final int MAX_MESSAGE_BYTES = 1 << 20;
 
     private final byte[] header = new byte[HEADER_BYTES];
+    private final MemorySegment headerSegment = MemorySegment.ofArray(header);
     private int headerFill;
     private boolean headerSent;
     private boolean replying;
     private int bodyLeft;
 
-    SockperfResponder(ServeStats stats, byte[] scratch) {
+    SockperfResponder(ServeStats stats, Scratch scratch) {
         super(stats, scratch);
     }
 
@@ -62,7 +64,7 @@ final class SockperfResponder extends Responder {
     private void pump(Stream stream) {
         while (stream.readable() > 0 && stream.isOpen()) {
             if (headerFill < HEADER_BYTES) {
-                headerFill += Math.max(0, stream.read(header, headerFill, HEADER_BYTES - headerFill));
+                headerFill += Math.max(0, stream.read(headerSegment, headerFill, HEADER_BYTES - headerFill));
                 if (headerFill < HEADER_BYTES) {
                     break;
                 }
@@ -74,7 +76,7 @@ final class SockperfResponder extends Responder {
                 if (stream.writable() < HEADER_BYTES) {
                     return; // onWritable resumes here
                 }
-                stream.write(header, 0, HEADER_BYTES);
+                stream.write(headerSegment, 0, HEADER_BYTES);
                 headerSent = true;
             }
             if (!passBody(stream)) {
@@ -112,7 +114,7 @@ final class SockperfResponder extends Responder {
     /** Moves payload bytes to the reply (or drops them); false when it must wait for send room. */
     private boolean passBody(Stream stream) {
         while (bodyLeft > 0) {
-            int n = Math.min(bodyLeft, Math.min(scratch.length, stream.readable()));
+            int n = Math.min(bodyLeft, Math.min(scratch.size(), stream.readable()));
             if (replying) {
                 n = Math.min(n, stream.writable());
                 if (n == 0 && stream.readable() > 0) {
@@ -122,12 +124,12 @@ final class SockperfResponder extends Responder {
             if (n <= 0) {
                 return true; // the rest of the payload has not arrived yet
             }
-            n = stream.read(scratch, 0, n);
+            n = stream.read(scratch.segment(), 0, n);
             if (n <= 0) {
                 return true;
             }
             if (replying) {
-                stream.write(scratch, 0, n);
+                stream.write(scratch.segment(), 0, n);
             }
             bodyLeft -= n;
         }
