@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.ferry.afpacket.bpf.BpfProgram;
 import dev.ferry.afpacket.internal.Kernel;
+import dev.ferry.afpacket.internal.MmsgHdr;
 import dev.ferry.afpacket.internal.Native;
 import dev.ferry.afpacket.internal.SocketSetup;
 import dev.ferry.afpacket.internal.Tpacket3Hdr;
@@ -48,6 +49,8 @@ public final class PacketSocket implements AutoCloseable {
         private BpfProgram filter;
         private RxMode rxMode = RxMode.RETIRE_ONLY;
         private boolean doorbell;
+        private int sendBatchBytes;
+        private int sendBatchFrames;
 
         private Builder(String interfaceName) {
             this.interfaceName = Objects.requireNonNull(interfaceName);
@@ -143,6 +146,25 @@ public final class PacketSocket implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Also opens a {@link SendBatch}: frames staged in {@code stagingBytes} of plain memory (a
+         * multiple of the page size, at least one frame of the largest size sent) and sent up to
+         * {@code maxFrames} at a time with one {@code sendmmsg}, on a second socket of its own.
+         * 0 frames: none (the default).
+         */
+        public Builder sendBatch(int stagingBytes, int maxFrames) {
+            if (maxFrames < 0
+                    || maxFrames > 1024
+                    || (maxFrames > 0 && (stagingBytes <= 0 || stagingBytes % 4096 != 0))) {
+                // UIO_MAXIOV: sendmmsg takes at most 1024 messages per call.
+                throw new IllegalArgumentException("send batch of " + maxFrames + " frames in " + stagingBytes
+                        + " bytes: frames must be 0..1024" + " and bytes a positive multiple of 4096");
+            }
+            this.sendBatchBytes = stagingBytes;
+            this.sendBatchFrames = maxFrames;
+            return this;
+        }
+
         /** Also opens a {@link Doorbell} (only useful with PEEK). */
         public Builder doorbell(boolean on) {
             this.doorbell = on;
@@ -163,6 +185,9 @@ public final class PacketSocket implements AutoCloseable {
     private final Arena arena;
     private final RxRing rx;
     private final TxRing tx;
+    private final SendBatch sendBatch;
+    private final int sendFd;
+    private final MemorySegment txMemory;
     private final Doorbell doorbell;
     private final String rxModeReason;
     private final MemorySegment callState;
@@ -188,7 +213,8 @@ public final class PacketSocket implements AutoCloseable {
             Doorbell doorbell,
             RxMode mode,
             String rxModeReason,
-            int txFrameSize) {
+            int txFrameSize,
+            int sendFd) {
         this.interfaceName = b.interfaceName;
         this.ifindex = ifindex;
         this.fd = fd;
@@ -214,6 +240,22 @@ public final class PacketSocket implements AutoCloseable {
                         mtu,
                         callState)
                 : null;
+        long txRingBytes = b.txRing ? (long) txFrameSize * b.txFrameCount : 0;
+        this.txMemory = mapping.asSlice(rxBytes);
+        this.sendFd = sendFd;
+        this.sendBatch = sendFd >= 0
+                ? new SendBatch(
+                        txMemory,
+                        txRingBytes,
+                        b.sendBatchBytes,
+                        arena.allocate(MmsgHdr.LAYOUT, b.sendBatchFrames),
+                        arena.allocate(MmsgHdr.IOVEC, b.sendBatchFrames),
+                        sendFd,
+                        b.sendBatchFrames,
+                        b.vnetHeader,
+                        mtu,
+                        Native.newCallState(arena))
+                : null;
     }
 
     private static PacketSocket open(Builder b) {
@@ -237,6 +279,7 @@ public final class PacketSocket implements AutoCloseable {
         }
         Doorbell doorbell = null;
         int fd = -1;
+        int sendFd = -1;
         Arena arena = Arena.ofShared();
         try {
             // Bound before the ring so the kernel offers each frame to the ring first (see Doorbell).
@@ -268,7 +311,9 @@ public final class PacketSocket implements AutoCloseable {
                 setup.setRing(fd, Kernel.PACKET_TX_RING, "PACKET_TX_RING", txFrameSize, b.txFrameCount, txFrameSize, 0);
                 length += (long) txFrameSize * b.txFrameCount;
             }
-            MemorySegment mapping = setup.map(fd, length, arena);
+            MemorySegment mapping = b.sendBatchFrames > 0
+                    ? setup.mapWithStaging(fd, length, b.sendBatchBytes, arena)
+                    : setup.map(fd, length, arena);
             setup.bind(fd, ifindex);
             if (b.fanoutGroup >= 0) {
                 setup.setInt(
@@ -281,13 +326,38 @@ public final class PacketSocket implements AutoCloseable {
             if (b.qdiscBypass && b.txRing) {
                 setup.setInt(fd, Kernel.SOL_PACKET, Kernel.PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
             }
-            return new PacketSocket(b, setup, ifindex, fd, arena, mapping, doorbell, mode, reason, txFrameSize);
+            if (b.sendBatchFrames > 0) {
+                sendFd = openSendSocket(b, setup, ifindex);
+            }
+            return new PacketSocket(b, setup, ifindex, fd, arena, mapping, doorbell, mode, reason, txFrameSize, sendFd);
         } catch (RuntimeException e) {
+            SocketSetup.closeQuietly(sendFd);
             SocketSetup.closeQuietly(fd);
             if (doorbell != null) {
                 doorbell.close();
             }
             arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The socket a {@link SendBatch} sends on: it has no ring (a socket with a TX ring sends every
+     * message from the ring) and is bound with protocol 0, so nothing is ever queued to it.
+     */
+    private static int openSendSocket(Builder b, SocketSetup setup, int ifindex) {
+        int fd = setup.openPacketSocket();
+        try {
+            if (b.vnetHeader) {
+                setup.setInt(fd, Kernel.SOL_PACKET, Kernel.PACKET_VNET_HDR, 1, "PACKET_VNET_HDR");
+            }
+            setup.bind(fd, ifindex, 0);
+            if (b.qdiscBypass) {
+                setup.setInt(fd, Kernel.SOL_PACKET, Kernel.PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
+            }
+            return fd;
+        } catch (RuntimeException e) {
+            SocketSetup.closeQuietly(fd);
             throw e;
         }
     }
@@ -333,6 +403,19 @@ public final class PacketSocket implements AutoCloseable {
 
     public boolean hasTxRing() {
         return tx != null;
+    }
+
+    /** The send batch, or null when the socket was opened without one. */
+    public SendBatch sendBatch() {
+        return sendBatch;
+    }
+
+    /**
+     * The transmit memory: the TX ring's slots (if any) followed by the send batch's staging (if
+     * any). {@link TxRing#claim} and {@link SendBatch#claim} both return offsets into it.
+     */
+    public MemorySegment txMemory() {
+        return txMemory;
     }
 
     /** The doorbell, or null when none was asked for (or PEEK fell back). */
@@ -387,6 +470,7 @@ public final class PacketSocket implements AutoCloseable {
         }
         closed = true;
         SocketSetup.closeQuietly(fd);
+        SocketSetup.closeQuietly(sendFd);
         if (doorbell != null) {
             doorbell.close();
         }

@@ -43,6 +43,47 @@ class LinkDownUpTest {
         }
     }
 
+    @Test
+    void theSendBatchSurvivesItsInterfaceGoingDownAndUp() {
+        try (TwoHosts hosts = new TwoHosts("downup-batch");
+                PacketSocket socket = hosts.open(
+                        PacketSocket.builder(TwoHosts.LOCAL_IF).txRing(0, 0).sendBatch(64 * 1024, 16))) {
+            long peerMac = Frames.mac(hosts.veth.right().mac());
+            SendBatch batch = socket.sendBatch();
+
+            hosts.veth.left().down();
+            long at = batch.claim(100);
+            batch.commit(at, udp(socket, at, peerMac));
+            // Sending on a down device fails; the frame is counted as dropped and its room reused.
+            assertThat(batch.flush()).isZero();
+            assertThat(batch.framesDropped()).isEqualTo(1);
+            assertThat(batch.lastErrno()).isEqualTo(100); // ENETDOWN
+            assertThat(batch.unsent()).isZero();
+
+            hosts.veth.left().up();
+            awaitCarrier(hosts);
+            long again = batch.claim(100);
+            assertThat(again).isEqualTo(at);
+            batch.commit(again, udp(socket, again, peerMac));
+            assertThat(batch.flush()).as("errno %d", batch.lastErrno()).isEqualTo(1);
+            assertThat(batch.framesDropped()).isEqualTo(1);
+        }
+    }
+
+    private static int udp(PacketSocket socket, long at, long dst) {
+        return Frames.udp4(
+                socket.txMemory(),
+                at,
+                dst,
+                socket.macAddress(),
+                ip(TwoHosts.LOCAL_V4),
+                ip(TwoHosts.PEER_V4),
+                5000,
+                5001,
+                0,
+                new byte[8]);
+    }
+
     private static int udp(TxRing tx, long at, long dst, long src) {
         return Frames.udp4(
                 tx.memory(), at, dst, src, ip(TwoHosts.LOCAL_V4), ip(TwoHosts.PEER_V4), 5000, 5001, 0, new byte[8]);

@@ -2,6 +2,7 @@ package dev.ferry.afpacket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.afpacket.internal.MmsgHdr;
 import dev.ferry.afpacket.internal.SockFprog;
 import dev.ferry.afpacket.internal.SockaddrLl;
 import dev.ferry.afpacket.internal.Tpacket3Hdr;
@@ -46,5 +47,17 @@ class StructLayoutTest {
         assertThat(VirtioNetHdr.SIZE).isEqualTo(10);
         assertThat(VirtioNetHdr.CSUM_START_OFFSET).isEqualTo(6);
         assertThat(VirtioNetHdr.CSUM_OFFSET_OFFSET).isEqualTo(8);
+    }
+
+    @Test
+    void sendmmsgMessagesAndIovecs() {
+        // struct mmsghdr { struct msghdr msg_hdr; unsigned int msg_len; } on LP64 (linux/socket.h).
+        assertThat(MmsgHdr.MSGHDR.byteSize()).isEqualTo(56);
+        assertThat(MmsgHdr.SIZE).isEqualTo(64);
+        assertThat(MmsgHdr.MSG_IOV_OFFSET).isEqualTo(16);
+        assertThat(MmsgHdr.MSG_IOVLEN_OFFSET).isEqualTo(24);
+        assertThat(MmsgHdr.MSG_LEN_OFFSET).isEqualTo(56);
+        assertThat(MmsgHdr.IOVEC_SIZE).isEqualTo(16);
+        assertThat(MmsgHdr.IOV_LEN_OFFSET).isEqualTo(8);
     }
 }

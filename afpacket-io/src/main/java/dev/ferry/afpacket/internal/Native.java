@@ -61,6 +61,8 @@ public final class Native {
             downcall("ppoll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
     private static final MethodHandle SENDTO = downcall(
             "sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDMMSG =
+            downcall("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle RECV =
             downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX =
@@ -152,9 +154,14 @@ public final class Native {
      * -1 (MAP_FAILED) on failure. FFM returns a zero-length segment: it is widened here, once.
      */
     public static MemorySegment mmap(MemorySegment st, long length, int prot, int flags, int fd, long offset) {
+        return mmapAt(st, MemorySegment.NULL, length, prot, flags, fd, offset);
+    }
+
+    /** mmap at {@code address} (with MAP_FIXED: exactly there, replacing what was mapped). */
+    public static MemorySegment mmapAt(
+            MemorySegment st, MemorySegment address, long length, int prot, int flags, int fd, long offset) {
         try {
-            MemorySegment raw =
-                    (MemorySegment) MMAP.invokeExact(st, MemorySegment.NULL, length, prot, flags, fd, offset);
+            MemorySegment raw = (MemorySegment) MMAP.invokeExact(st, address, length, prot, flags, fd, offset);
             return raw.address() == -1L ? raw : raw.reinterpret(length);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -200,6 +207,15 @@ public final class Native {
     public static long sendto(MemorySegment st, int fd, MemorySegment buffer, long length, int flags) {
         try {
             return (long) SENDTO.invokeExact(st, fd, buffer, length, flags, MemorySegment.NULL, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** sendmmsg: {@code count} messages from {@code messages} (an array of mmsghdr); returns how many went. */
+    public static int sendmmsg(MemorySegment st, int fd, MemorySegment messages, int count, int flags) {
+        try {
+            return (int) SENDMMSG.invokeExact(st, fd, messages, count, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

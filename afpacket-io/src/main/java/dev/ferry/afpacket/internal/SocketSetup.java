@@ -112,11 +112,58 @@ public final class SocketSetup {
         }
     }
 
+    /**
+     * Maps the socket's rings followed, at the next address, by {@code stagingLength} bytes of
+     * private anonymous memory, as one region that lives in {@code arena}: one segment then spans
+     * the TX ring and the staging memory of a {@code SendBatch}, so a link hands out offsets into
+     * either. The whole range is reserved first so that nothing else can land between the two.
+     */
+    public MemorySegment mapWithStaging(int fd, long ringLength, long stagingLength, Arena arena) {
+        long total = ringLength + stagingLength;
+        try (Arena local = Arena.ofConfined()) {
+            MemorySegment st = Native.newCallState(local);
+            MemorySegment reserved = Native.mmap(
+                    st,
+                    total,
+                    Kernel.PROT_NONE,
+                    Kernel.MAP_PRIVATE | Kernel.MAP_ANONYMOUS | Kernel.MAP_NORESERVE,
+                    -1,
+                    0);
+            if (reserved.address() == -1L) {
+                throw Errno.of("mmap (reserve)", Native.errno(st), interfaceName, total + " bytes");
+            }
+            int rw = Kernel.PROT_READ | Kernel.PROT_WRITE;
+            MemorySegment ring = Native.mmapAt(
+                    st, reserved, ringLength, rw, Kernel.MAP_SHARED | Kernel.MAP_POPULATE | Kernel.MAP_FIXED, fd, 0);
+            MemorySegment staging = ring.address() == -1L
+                    ? ring
+                    : Native.mmapAt(
+                            st,
+                            MemorySegment.ofAddress(reserved.address() + ringLength),
+                            stagingLength,
+                            rw,
+                            Kernel.MAP_PRIVATE | Kernel.MAP_ANONYMOUS | Kernel.MAP_FIXED | Kernel.MAP_POPULATE,
+                            -1,
+                            0);
+            if (staging.address() == -1L) {
+                int errno = Native.errno(st);
+                Native.munmap(st, reserved);
+                throw Errno.of("mmap", errno, interfaceName, ringLength + " + " + stagingLength + " bytes");
+            }
+            return reserved.reinterpret(total, arena, Native.unmapper(total));
+        }
+    }
+
     public void bind(int fd, int ifindex) {
+        bind(fd, ifindex, Kernel.ETH_P_ALL);
+    }
+
+    /** Binds to {@code ifindex} for {@code protocol}; protocol 0 sends only (the socket receives nothing). */
+    public void bind(int fd, int ifindex, int protocol) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = Native.newCallState(arena);
             MemorySegment sa = arena.allocate(SockaddrLl.LAYOUT);
-            SockaddrLl.fillBind(sa, ifindex, Kernel.ETH_P_ALL);
+            SockaddrLl.fillBind(sa, ifindex, protocol);
             Native.check(Native.bind(st, fd, sa, (int) sa.byteSize()), st, "bind", interfaceName, "ifindex " + ifindex);
         }
     }

@@ -16,9 +16,13 @@ import java.util.stream.Collectors;
 /**
  * Keeps the kernel from answering the flows Ferry captures. AF_PACKET only gets a copy of each
  * frame: without this, the kernel would answer a captured SYN with a RST. The silencer installs an
- * nftables table {@code ferry} whose one chain drops TCP to the captured ports (and addresses)
- * AFTER the packet taps have seen it: either on the {@code inet} input hook (default) or, cheaper,
- * on the {@code netdev} ingress hook of one device.
+ * nftables table (named per instance, {@code ferry} by default) whose one chain drops TCP to the
+ * captured ports (and addresses) AFTER the packet taps have seen it: either on the {@code inet}
+ * input hook (default) or, cheaper, on the {@code netdev} ingress hook of one device.
+ *
+ * <p>Each silencer owns its table alone: two processes that capture different ports or addresses in
+ * one namespace give their silencers different {@linkplain Builder#table names}, so that neither
+ * replaces nor removes the other's.
  *
  * <p>It never touches egress: a netdev egress rule on the captured device would also drop the
  * frames the ring sends. Installing replaces the table atomically (idempotent), and {@link
@@ -27,16 +31,18 @@ import java.util.stream.Collectors;
  * <p>Needs {@code nft} and CAP_NET_ADMIN; both failures come with a message saying so.
  */
 public final class NftSilencer implements AutoCloseable {
-    /** The nftables table this class owns, in the inet or netdev family. */
-    public static final String TABLE = "ferry";
+    /** The table name when none is given. */
+    public static final String DEFAULT_TABLE = "ferry";
 
     private final List<String> nft;
     private final String family;
+    private final String table;
     private final String script;
 
-    private NftSilencer(List<String> nft, String family, String script) {
+    private NftSilencer(List<String> nft, String family, String table, String script) {
         this.nft = nft;
         this.family = family;
+        this.table = table;
         this.script = script;
     }
 
@@ -50,9 +56,24 @@ public final class NftSilencer implements AutoCloseable {
         private final List<Inet4Address> v4 = new ArrayList<>();
         private final List<Inet6Address> v6 = new ArrayList<>();
         private String ingressDevice;
+        private String table = DEFAULT_TABLE;
         private List<String> nft = List.of("nft");
 
         private Builder() {}
+
+        /**
+         * The table's name (default {@value #DEFAULT_TABLE}): one per silencing process, for
+         * example {@link #tableFor}. Installing replaces a table of the same name and family,
+         * which is what a restart after a crash wants.
+         */
+        public Builder table(String name) {
+            if (!name.matches("[A-Za-z][A-Za-z0-9_-]{0,62}")) {
+                throw new IllegalArgumentException(
+                        "nftables table name must be a letter then up to 62 letters, digits, '_' or '-': " + name);
+            }
+            this.table = name;
+            return this;
+        }
 
         /** Drops TCP to these local ports (required). */
         public Builder ports(int... localPorts) {
@@ -92,12 +113,17 @@ public final class NftSilencer implements AutoCloseable {
             return this;
         }
 
+        /** The family the table goes in: {@code netdev} with an ingress device, else {@code inet}. */
+        public String family() {
+            return ingressDevice == null ? "inet" : "netdev";
+        }
+
         /** Installs (or atomically replaces) the table and returns the handle that removes it. */
         public NftSilencer install() {
             if (ports.isEmpty()) {
                 throw new IllegalStateException("no ports to silence");
             }
-            String family = ingressDevice == null ? "inet" : "netdev";
+            String family = family();
             String hook = ingressDevice == null
                     ? "type filter hook input priority -200;"
                     : "type filter hook ingress device \"" + ingressDevice + "\" priority -500;";
@@ -118,17 +144,17 @@ public final class NftSilencer implements AutoCloseable {
                     .append("table ")
                     .append(family)
                     .append(' ')
-                    .append(TABLE)
+                    .append(table)
                     .append(" {}\n")
                     .append("delete table ")
                     .append(family)
                     .append(' ')
-                    .append(TABLE)
+                    .append(table)
                     .append('\n')
                     .append("table ")
                     .append(family)
                     .append(' ')
-                    .append(TABLE)
+                    .append(table)
                     .append(" {\n")
                     .append("  chain silence {\n    ")
                     .append(hook)
@@ -137,14 +163,33 @@ public final class NftSilencer implements AutoCloseable {
                 s.append("    ").append(rule).append('\n');
             }
             s.append("  }\n}\n");
-            NftSilencer silencer = new NftSilencer(nft, family, s.toString());
-            silencer.run(silencer.script, "install the nftables table " + family + " " + TABLE);
+            NftSilencer silencer = new NftSilencer(nft, family, table, s.toString());
+            silencer.run(silencer.script, "install the nftables table " + family + " " + table);
             return silencer;
         }
 
         private static String set(List<? extends InetAddress> addresses) {
             return "{ " + addresses.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", ")) + " }";
         }
+    }
+
+    /**
+     * A table name for a process that captures TCP {@code port} on {@code address}: unique per
+     * capture, and the same again when the process restarts.
+     */
+    public static String tableFor(InetAddress address, int port) {
+        String a = address.getHostAddress().replace('.', '-').replace(':', '-').replace('%', '-');
+        return DEFAULT_TABLE + "-" + a + "-" + port;
+    }
+
+    /** The table's name. */
+    public String table() {
+        return table;
+    }
+
+    /** The table's family: {@code inet} or {@code netdev}. */
+    public String family() {
+        return family;
     }
 
     /** The nftables script this silencer installed. */
@@ -154,7 +199,7 @@ public final class NftSilencer implements AutoCloseable {
 
     /** The packets the drop rules have dropped so far (from their counters). */
     public long dropped() {
-        String out = run(null, "list the nftables table " + TABLE, "list", "table", family, TABLE);
+        String out = run(null, "list the nftables table " + table, "list", "table", family, table);
         long total = 0;
         for (String line : out.split("\n")) {
             int at = line.indexOf("counter packets ");
@@ -169,8 +214,8 @@ public final class NftSilencer implements AutoCloseable {
     /** Deletes the table (idempotent). */
     public void remove() {
         run(
-                "table " + family + " " + TABLE + " {}\ndelete table " + family + " " + TABLE + "\n",
-                "remove the nftables table " + family + " " + TABLE);
+                "table " + family + " " + table + " {}\ndelete table " + family + " " + table + "\n",
+                "remove the nftables table " + family + " " + table);
     }
 
     @Override

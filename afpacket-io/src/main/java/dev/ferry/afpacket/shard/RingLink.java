@@ -2,6 +2,7 @@ package dev.ferry.afpacket.shard;
 
 import dev.ferry.afpacket.PacketSocket;
 import dev.ferry.afpacket.RxFrameHandler;
+import dev.ferry.afpacket.SendBatch;
 import dev.ferry.afpacket.TxRing;
 import dev.ferry.afpacket.internal.Kernel;
 import dev.ferry.afpacket.internal.VirtioNetHdr;
@@ -12,7 +13,13 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The engine's {@link Link} over a {@link PacketSocket}: frames are received straight out of the
- * RX ring and built straight into TX ring slots.
+ * RX ring and built straight into TX ring slots or, when the socket has a {@link SendBatch}, into
+ * its staging memory.
+ *
+ * <p>Which way a frame goes: with both, frames up to {@link #copyLimit()} bytes (by default any
+ * frame the device takes without segmentation) go through the send batch, whose linear skbs cross
+ * a veth pair without a second copy, and GSO super-frames through the ring. Frames leave in the
+ * order they were committed: switching from one path to the other flushes the first.
  *
  * <p>Checksum state comes from the kernel: TP_STATUS_CSUM_VALID (or a virtio_net_hdr saying
  * DATA_VALID) means {@link RxChecksum#VERIFIED}; TP_STATUS_CSUMNOTREADY (or NEEDS_CSUM) means the
@@ -31,17 +38,46 @@ public final class RingLink implements Link {
 
     private final PacketSocket socket;
     private final TxRing tx;
+    private final SendBatch batch;
+    private final MemorySegment txMemory;
     private final boolean vnet;
     private final int maxTxPayload;
+    private final int copyLimit;
     private final Handler handler = new Handler();
+    private boolean claimedOnBatch;
 
+    /**
+     * Room the engine claims beyond an MTU-sized frame: it claims for its largest headers (VLAN tag,
+     * IPv6, TCP options) before it knows which it writes.
+     */
+    private static final int CLAIM_SLACK = 128;
+
+    /** A link whose send batch (if the socket has one) takes every frame the device takes unsegmented. */
     public RingLink(PacketSocket socket) {
+        this(socket, socket.mtu() + CLAIM_SLACK);
+    }
+
+    /**
+     * @param copyLimit the longest claim (Ethernet header on) served by the socket's send batch when
+     *     it also has a TX ring; longer ones go through the ring
+     */
+    public RingLink(PacketSocket socket, int copyLimit) {
         this.socket = socket;
         this.tx = socket.hasTxRing() ? socket.tx() : null;
+        this.batch = socket.sendBatch();
+        this.txMemory = socket.txMemory();
         this.vnet = socket.vnetHeader();
+        this.copyLimit = tx == null ? Integer.MAX_VALUE : batch == null ? -1 : copyLimit;
         int mss = socket.mtu() - IPV4_TCP_HEADERS;
-        this.maxTxPayload =
-                tx != null && vnet ? Math.min(MAX_GSO_PAYLOAD, tx.maxFrameLength() - Kernel.ETH_HLEN - 40 - 60) : mss;
+        int largestFrame = tx != null ? tx.maxFrameLength() : batch != null ? batch.maxFrameLength() : 0;
+        this.maxTxPayload = (tx != null || batch != null) && vnet
+                ? Math.min(MAX_GSO_PAYLOAD, largestFrame - Kernel.ETH_HLEN - 40 - 60)
+                : mss;
+    }
+
+    /** The longest frame that goes through the send batch (-1: none does; all: no TX ring). */
+    public int copyLimit() {
+        return copyLimit;
     }
 
     public PacketSocket socket() {
@@ -65,7 +101,7 @@ public final class RingLink implements Link {
 
     @Override
     public boolean txOffload() {
-        return tx != null && vnet;
+        return (tx != null || batch != null) && vnet;
     }
 
     @Override
@@ -101,35 +137,63 @@ public final class RingLink implements Link {
 
     @Override
     public MemorySegment txMemory() {
-        return requireTx().memory();
+        requireTx();
+        return txMemory;
     }
 
     /**
-     * A slot for the next frame. When every slot holds a frame this turn queued, they go to the
-     * kernel now (which frees their slots as it takes them) instead of refusing the frame: a turn
-     * may answer more segments than the ring has slots, and a refused frame costs its connection a
-     * retry on a later turn.
+     * Room for the next frame. When the chosen path is full (every ring slot or the batch's staging
+     * holds a frame this turn queued), its frames go to the kernel now and the claim is tried again
+     * instead of refusing the frame: a turn may answer more segments than there is room for, and a
+     * refused frame costs its connection a retry on a later turn.
      */
     @Override
     public long claimTx(int maxLength) {
-        TxRing ring = requireTx();
-        long at = ring.claim(maxLength);
-        if (at < 0 && ring.unsent() > 0) {
-            ring.flush();
-            at = ring.claim(maxLength);
+        requireTx();
+        boolean onBatch = maxLength <= copyLimit;
+        if (onBatch) {
+            if (tx != null && tx.unsent() > 0) {
+                tx.flush(); // keep the order of frames across the two paths
+            }
+            long at = batch.claim(maxLength);
+            if (at < 0 && batch.unsent() > 0) {
+                batch.flush();
+                at = batch.claim(maxLength);
+            }
+            claimedOnBatch = true;
+            return at;
         }
+        if (batch != null && batch.unsent() > 0) {
+            batch.flush();
+        }
+        long at = tx.claim(maxLength);
+        if (at < 0 && tx.unsent() > 0) {
+            tx.flush();
+            at = tx.claim(maxLength);
+        }
+        claimedOnBatch = false;
         return at;
     }
 
     @Override
     public void commitTx(long offset, int length) {
-        requireTx().commit(offset, length);
+        if (claimedOnBatch) {
+            batch.commit(offset, length);
+        } else {
+            requireTx();
+            tx.commit(offset, length);
+        }
     }
 
     @Override
     public void commitTxOffloaded(
             long offset, int length, int l4Offset, int headerLength, int segmentSize, boolean ipv6) {
-        requireTx().commitOffloaded(offset, length, l4Offset, headerLength, segmentSize, ipv6);
+        if (claimedOnBatch) {
+            batch.commitOffloaded(offset, length, l4Offset, headerLength, segmentSize, ipv6);
+        } else {
+            requireTx();
+            tx.commitOffloaded(offset, length, l4Offset, headerLength, segmentSize, ipv6);
+        }
     }
 
     @Override
@@ -137,12 +201,14 @@ public final class RingLink implements Link {
         if (tx != null) {
             tx.flush();
         }
+        if (batch != null) {
+            batch.flush();
+        }
     }
 
-    private TxRing requireTx() {
-        if (tx == null) {
-            throw new IllegalStateException("the packet socket was opened without a TX ring");
+    private void requireTx() {
+        if (tx == null && batch == null) {
+            throw new IllegalStateException("the packet socket was opened without a TX ring or send batch");
         }
-        return tx;
     }
 }

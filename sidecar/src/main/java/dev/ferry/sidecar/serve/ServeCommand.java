@@ -50,10 +50,7 @@ public final class ServeCommand {
                         "ferry-serve-stop"));
         try {
             if (options.kernelOwnsAddress() && options.silence()) {
-                silencer = NftSilencer.builder()
-                        .ports(options.port())
-                        .addresses(options.address())
-                        .install();
+                silencer = silence(options);
             }
             StackConfig config = stackConfig(options);
             for (int i = 0; i < options.shards() && stopRequested.getCount() > 0; i++) {
@@ -69,7 +66,7 @@ public final class ServeCommand {
                     options.shards() == 1 ? "" : "s",
                     options.offload() ? "offload on" : "offload off",
                     silencer != null
-                            ? "kernel silenced by nftables table " + NftSilencer.TABLE
+                            ? "kernel silenced by nftables table " + silencer.family() + " " + silencer.table()
                             : "kernel not silenced");
             out.flush();
             report(options, shards, stopRequested, out);
@@ -81,6 +78,28 @@ public final class ServeCommand {
             stop(shards, silencer);
             cleanedUp.countDown();
         }
+    }
+
+    /**
+     * Installs the drop that keeps the kernel from answering the captured flows, in a table of this
+     * address and port's own. The netdev ingress hook runs after the packet taps (the ring still
+     * sees every frame) and before the kernel's IP input, so a drop there costs less than one on the
+     * inet input hook; that one is the fallback when the ingress hook cannot be installed.
+     */
+    static NftSilencer silence(ServeOptions options) {
+        java.util.function.Supplier<NftSilencer.Builder> builder = () -> NftSilencer.builder()
+                .table(NftSilencer.tableFor(options.address(), options.port()))
+                .ports(options.port())
+                .addresses(options.address());
+        if (options.silenceAtIngress()) {
+            try {
+                return builder.get().ingressDevice(options.interfaceName()).install();
+            } catch (IllegalStateException e) {
+                System.err.println("ferry serve: no netdev ingress drop ("
+                        + e.getMessage().lines().findFirst().orElse("") + "); using the inet input hook");
+            }
+        }
+        return builder.get().install();
     }
 
     static StackConfig stackConfig(ServeOptions options) {

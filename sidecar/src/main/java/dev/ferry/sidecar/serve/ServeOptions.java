@@ -27,7 +27,9 @@ record ServeOptions(
         long spinNs,
         int bodyBytes,
         boolean offload,
+        TxPath txPath,
         boolean silence,
+        boolean silenceAtIngress,
         int statsIntervalMs) {
 
     static final String USAGE = """
@@ -44,7 +46,12 @@ record ServeOptions(
               --shards N         ring pairs and threads, flows spread by fanout hash (default 1)
               --spin-us N        spin this long after traffic before sleeping (default 0)
               --no-offload       no virtio_net_hdr: no GSO/checksum offload on the rings
+              --tx PATH          mixed (default: frames up to the MTU are copied and sent in one
+                                 sendmmsg per turn, GSO super-frames go through the TX ring) |
+                                 copy (every frame copied) | ring (every frame through the TX ring)
               --no-silence       do not install the nftables table that keeps the kernel away
+              --silence-hook H   ingress (default: a netdev ingress drop on IF, falling back to
+                                 input when that cannot be installed) | input (an inet input drop)
               --stats-ms N       print counters every N ms (default 1000, 0: never)
             """;
 
@@ -52,7 +59,18 @@ record ServeOptions(
         Args a = Args.parse(
                 "serve",
                 argv,
-                Set.of("interface", "port", "address", "prefix", "mode", "body-bytes", "shards", "spin-us", "stats-ms"),
+                Set.of(
+                        "interface",
+                        "port",
+                        "address",
+                        "prefix",
+                        "mode",
+                        "body-bytes",
+                        "shards",
+                        "spin-us",
+                        "stats-ms",
+                        "tx",
+                        "silence-hook"),
                 Set.of("no-offload", "no-silence"));
         String ifName = a.required("interface");
         int port = a.integer("port", 0, 1, 65535);
@@ -91,8 +109,19 @@ record ServeOptions(
                 a.integer("spin-us", 0, 0, 1_000_000) * 1_000L,
                 a.integer("body-bytes", 6, 1, 60_000),
                 !a.flag("no-offload"),
+                TxPath.parse(a.string("tx", "mixed")),
                 !a.flag("no-silence"),
+                silenceHook(a.string("silence-hook", "ingress")),
                 a.integer("stats-ms", 1000, 0, 3_600_000));
+    }
+
+    private static boolean silenceHook(String hook) {
+        return switch (hook) {
+            case "ingress" -> true;
+            case "input" -> false;
+            default ->
+                throw new Args.UsageException("serve: --silence-hook must be ingress or input, not '" + hook + "'");
+        };
     }
 
     private static NetworkInterface interfaceNamed(String name) {

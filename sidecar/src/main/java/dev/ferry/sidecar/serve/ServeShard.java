@@ -34,7 +34,13 @@ final class ServeShard implements AutoCloseable {
                 .doorbell(true)
                 .retireTimeoutMs(10)
                 .vnetHeader(options.offload())
-                .txRing(options.offload() ? 1 << 17 : 1 << 12, options.offload() ? 64 : 512);
+                .txRing(
+                        options.offload() ? 1 << 17 : 1 << 12,
+                        !options.txPath().ring() ? 0 : options.offload() ? 64 : 512);
+        if (options.txPath().copy()) {
+            // Room for a turn's answers (up to 256 frames) or a few GSO super-frames.
+            b.sendBatch(1 << 20, 256);
+        }
         if (options.shards() > 1) {
             b.fanout(options.fanoutGroup());
         }

@@ -57,12 +57,20 @@ final class PodNet implements AutoCloseable {
                 .strip());
     }
 
-    /** Whether the pod namespace holds the nftables table Ferry installs to silence its kernel. */
+    /** Whether the pod namespace holds an nftables table Ferry installs to silence its kernel. */
     boolean podHasFerryTable() {
+        return !podFerryTables().isEmpty();
+    }
+
+    /** Ferry's nftables tables in the pod namespace, as "family name". */
+    List<String> podFerryTables() {
         return pod.exec("nft", "list", "tables")
                 .stdout()
                 .lines()
-                .anyMatch(l -> l.strip().equals("table inet ferry"));
+                .map(String::strip)
+                .filter(l -> l.matches("table (inet|netdev) ferry(-[-0-9A-Za-z_]+)?"))
+                .map(l -> l.substring("table ".length()))
+                .toList();
     }
 
     /** The nftables tables of the pod namespace, for failure messages. */

@@ -124,6 +124,23 @@ class ServeHttpTest {
     }
 
     @Test
+    void aSecondServerInTheNamespaceHasItsOwnTableAndStopsWithoutTouchingTheFirsts() {
+        String first = "netdev ferry-198-18-0-1-" + PORT;
+        String second = "netdev ferry-198-18-0-1-" + (PORT + 2);
+        assertThat(PodNet.POD_V4).isEqualTo("198.18.0.1");
+        try (FerryServe other = FerryServe.start(net, PORT + 2, "--mode", "http", "--body-bytes", "6")) {
+            assertThat(other.output()).contains("kernel silenced by nftables table " + second);
+            assertThat(net.podFerryTables()).contains(first, second);
+            String otherUrl = "http://" + PodNet.POD_V4 + ":" + (PORT + 2);
+            assertThat(curl(otherUrl + "/a", URL + "/b")).containsExactly("200 1 6", "200 1 6");
+            assertThat(other.terminate(java.time.Duration.ofSeconds(30))).isEqualTo(143);
+        }
+        assertThat(net.podFerryTables()).containsExactly(first);
+        // The first server is still answered by Ferry alone: the kernel did not get its port back.
+        assertThat(curl(URL + "/c", URL + "/d")).containsExactly("200 1 6", "200 0 6");
+    }
+
+    @Test
     void wrkRunsForThreeSecondsWithoutAnError() {
         Cmd.Result r = net.inClient("wrk", "--threads", "1", "--connections", "20", "--duration", "3s", URL + "/");
 
