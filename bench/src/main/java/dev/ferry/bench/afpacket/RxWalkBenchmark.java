@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import dev.ferry.afpacket.RxFrameHandler;
 import dev.ferry.afpacket.RxMode;
 import dev.ferry.afpacket.RxRing;
+import dev.ferry.tcp.flow.FlowRecords;
 import dev.ferry.tcp.flow.FlowTable;
 import dev.ferry.tcp.link.RxChecksum;
 import dev.ferry.tcp.wire.Addresses;
@@ -68,6 +69,7 @@ public class RxWalkBenchmark {
     private RxRing ring;
     private final FrameParser parser = new FrameParser();
     private final ParsedFrame parsed = new ParsedFrame();
+    private FlowRecords<Object> records;
     private FlowTable flows;
 
     @Setup
@@ -89,14 +91,17 @@ public class RxWalkBenchmark {
                 writeAck(frame + MAC_OFFSET, (b * FRAMES_PER_BLOCK + f) % FLOWS);
             }
         }
-        flows = new FlowTable(new SplittableRandom(7), FLOWS);
+        records = new FlowRecords<>(FLOWS);
+        flows = new FlowTable(records, new SplittableRandom(7), FLOWS);
         for (int i = 0; i < FLOWS; i++) {
-            flows.insert(0, Addresses.ipv4MappedLo(LOCAL), 0, Addresses.ipv4MappedLo(remote(i)), 80, port(i), i);
+            int id = records.add(this, 0, 0, Addresses.ipv4MappedLo(remote(i)), 80, port(i), 0x02_00_00_00_00_01L);
+            flows.insert(id);
         }
         ring = RxRing.over(memory, BLOCK_SIZE, BLOCKS, RxMode.RETIRE_ONLY);
     }
 
     private static final int LOCAL = 0x0a00_0001;
+    private static final long LOCAL_LO = Addresses.ipv4MappedLo(LOCAL);
 
     private static int remote(int flow) {
         return 0x0a01_0000 + flow / 20_000;
@@ -146,14 +151,13 @@ public class RxWalkBenchmark {
         retireAll();
         RxFrameHandler handler = (m, offset, length, status) -> {
             Malformed outcome = parser.parse(m, offset, length, RxChecksum.PARTIAL, parsed);
-            int id = outcome == Malformed.NONE
+            // As the stack does: the local address's index (one address here), then the flow.
+            int localIndex = parsed.dstLo() == LOCAL_LO && parsed.dstHi() == 0 ? 0 : -1;
+            int id = outcome == Malformed.NONE && localIndex >= 0
                     ? flows.find(
-                            parsed.dstHi(),
-                            parsed.dstLo(),
                             parsed.srcHi(),
                             parsed.srcLo(),
-                            parsed.dstPort(),
-                            parsed.srcPort())
+                            FlowRecords.portsAndLocal(localIndex, parsed.dstPort(), parsed.srcPort()))
                     : -2;
             bh.consume(id);
         };

@@ -1,5 +1,6 @@
 package dev.ferry.bench.flow;
 
+import dev.ferry.tcp.flow.FlowRecords;
 import dev.ferry.tcp.flow.FlowTable;
 import dev.ferry.tcp.wire.Addresses;
 import java.util.SplittableRandom;
@@ -33,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
         value = 1,
         jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class FlowTableLookupBench {
-    private static final long LOCAL = Addresses.ipv4MappedLo(0x0A00_0001);
+    private static final int LOCAL_INDEX = 0;
     private static final int LOCAL_PORT = 8080;
     private static final int PROBES = 1 << 16;
 
@@ -50,14 +51,20 @@ public class FlowTableLookupBench {
     @Setup(Level.Trial)
     public void fill() {
         SplittableRandom random = new SplittableRandom(1);
-        table = new FlowTable(new SplittableRandom(2), flows);
+        FlowRecords<Object> records = new FlowRecords<>(flows);
+        table = new FlowTable(records, new SplittableRandom(2), flows);
         long[] remotes = new long[flows];
         int[] ports = new int[flows];
-        for (int id = 0; id < flows; id++) {
-            do {
-                remotes[id] = Addresses.ipv4MappedLo(random.nextInt());
-                ports[id] = random.nextInt(1024, 65536);
-            } while (table.insert(0, LOCAL, 0, remotes[id], LOCAL_PORT, ports[id], id) != FlowTable.NOT_FOUND);
+        for (int i = 0; i < flows; i++) {
+            while (true) {
+                remotes[i] = Addresses.ipv4MappedLo(random.nextInt());
+                ports[i] = random.nextInt(1024, 65536);
+                int id = records.add(this, LOCAL_INDEX, 0, remotes[i], LOCAL_PORT, ports[i], 0x02_00_00_00_00_01L);
+                if (table.insert(id) == FlowTable.NOT_FOUND) {
+                    break;
+                }
+                records.remove(id); // a random duplicate: draw again
+            }
         }
         for (int i = 0; i < PROBES; i++) {
             int id = random.nextInt(flows);
@@ -66,19 +73,19 @@ public class FlowTableLookupBench {
             do {
                 missRemote[i] = Addresses.ipv4MappedLo(random.nextInt());
                 missPort[i] = random.nextInt(1024, 65536);
-            } while (table.find(0, LOCAL, 0, missRemote[i], LOCAL_PORT, missPort[i]) != FlowTable.NOT_FOUND);
+            } while (table.find(LOCAL_INDEX, 0, missRemote[i], LOCAL_PORT, missPort[i]) != FlowTable.NOT_FOUND);
         }
     }
 
     @Benchmark
     public int hit() {
         int i = cursor++ & (PROBES - 1);
-        return table.find(0, LOCAL, 0, hitRemote[i], LOCAL_PORT, hitPort[i]);
+        return table.find(LOCAL_INDEX, 0, hitRemote[i], LOCAL_PORT, hitPort[i]);
     }
 
     @Benchmark
     public int miss() {
         int i = cursor++ & (PROBES - 1);
-        return table.find(0, LOCAL, 0, missRemote[i], LOCAL_PORT, missPort[i]);
+        return table.find(LOCAL_INDEX, 0, missRemote[i], LOCAL_PORT, missPort[i]);
     }
 }

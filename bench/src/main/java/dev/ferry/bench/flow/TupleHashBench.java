@@ -1,5 +1,7 @@
 package dev.ferry.bench.flow;
 
+import dev.ferry.tcp.flow.FlowHash;
+import dev.ferry.tcp.flow.FlowRecords;
 import dev.ferry.tcp.isn.IsnGenerator;
 import dev.ferry.tcp.isn.SipHash;
 import java.util.SplittableRandom;
@@ -15,8 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The keyed hashes of a 4-tuple on their own: SipHash-1-3 (every flow lookup pays it) and
- * SipHash-2-4 through the ISN generator (every new connection pays it).
+ * The keyed hashes of a 4-tuple on their own: the flow table's {@link FlowHash} (every flow lookup
+ * pays it), SipHash-1-3 of the same key and of the whole 36-byte 4-tuple (what lookups paid
+ * before), and SipHash-2-4 through the ISN generator (every new connection pays it).
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar TupleHash}
  */
@@ -28,6 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class TupleHashBench {
     private final SipHash hash = SipHash.keyedFrom(new SplittableRandom(1));
+    private final FlowHash flowHash = new FlowHash(new SplittableRandom(3));
     private final IsnGenerator isns = new IsnGenerator(new SplittableRandom(2));
     private long remote = 0x0000_FFFF_0A00_0002L;
     private int port = 40_000;
@@ -36,6 +40,18 @@ public class TupleHashBench {
     @Benchmark
     public long sipHash13() {
         return hash.hash13(0, 0x0000_FFFF_0A00_0001L, 0, remote++, (8080 << 16) | (port++ & 0xFFFF));
+    }
+
+    /** SipHash-1-3 of the flow table's 24-byte key (local address as an index). */
+    @Benchmark
+    public long sipHash13ThreeWords() {
+        return hash.hash13(0, remote++, FlowRecords.portsAndLocal(0, 8080, port++));
+    }
+
+    /** The flow table's hash of the same key ({@link FlowHash}). */
+    @Benchmark
+    public long flowHash() {
+        return flowHash.hash(0, remote++, FlowRecords.portsAndLocal(0, 8080, port++));
     }
 
     @Benchmark

@@ -79,7 +79,7 @@ public final class IdleStreamFootprint {
                 server.bufferPool().chunksCreated(),
                 clients.stream().mapToInt(TcpStack::flowCount).sum());
         System.out.printf(
-                "server tables (flow table, flow records, timing wheel, slot table): %d bytes per flow%n",
+                "server tables (flow table, flow records, timing wheel): %d bytes per flow%n",
                 server.tableFootprintBytes() / server.flowCount());
         System.out.println("largest classes (GC.class_histogram):");
         String histogram = (String) ManagementFactory.getPlatformMBeanServer()

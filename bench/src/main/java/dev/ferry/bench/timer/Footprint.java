@@ -1,5 +1,6 @@
 package dev.ferry.bench.timer;
 
+import dev.ferry.tcp.flow.FlowRecords;
 import dev.ferry.tcp.flow.FlowTable;
 import dev.ferry.tcp.timer.TimingWheel;
 import dev.ferry.tcp.wire.Addresses;
@@ -26,9 +27,10 @@ public final class Footprint {
             wheel.arm(id, random.nextLong(1, 3_600_000_000_000L));
         }
         long afterWheel = usedHeap();
-        FlowTable table = new FlowTable(new SplittableRandom(2), flows);
-        for (int id = 0; id < flows; id++) {
-            table.insert(0, Addresses.ipv4MappedLo(0x0A00_0001), 0, Addresses.ipv4MappedLo(id), 8080, id, id);
+        FlowRecords<Object> records = new FlowRecords<>(flows);
+        FlowTable table = new FlowTable(records, new SplittableRandom(2), flows);
+        for (int i = 0; i < flows; i++) {
+            table.insert(records.add(Footprint.class, 0, 0, Addresses.ipv4MappedLo(i), 8080, i, 0));
         }
         long afterFlows = usedHeap();
 
@@ -39,11 +41,11 @@ public final class Footprint {
                 (double) wheel.footprintBytes() / timers,
                 (double) (afterWheel - before) / timers);
         System.out.printf(
-                "flow table: %,d flows in %,d slots, arrays %,d B (%.1f B/flow), heap growth %.1f B/flow%n",
+                "flow table + records: %,d flows in %,d slots, arrays %,d B (%.1f B/flow), heap growth %.1f B/flow%n",
                 table.size(),
                 table.slots(),
-                table.footprintBytes(),
-                (double) table.footprintBytes() / flows,
+                table.footprintBytes() + records.footprintBytes(),
+                (double) (table.footprintBytes() + records.footprintBytes()) / flows,
                 (double) (afterFlows - afterWheel) / flows);
         if (args.length > 0 && args[0].equals("--hold")) {
             System.out.println("pid " + ProcessHandle.current().pid() + ": holding for 60 s");

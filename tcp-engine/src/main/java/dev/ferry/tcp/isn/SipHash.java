@@ -69,6 +69,38 @@ public final class SipHash {
         return hashTuple(1, 3, w0, w1, w2, w3, tail);
     }
 
+    /**
+     * SipHash-1-3 of the 24-byte message made of {@code w0}, {@code w1} and {@code w2}, each written
+     * little-endian (a flow key whose local address is an index, see the flow package).
+     */
+    public long hash13(long w0, long w1, long w2) {
+        long v0 = INIT0 ^ k0;
+        long v1 = INIT1 ^ k1;
+        long v2 = INIT2 ^ k0;
+        long v3 = INIT3 ^ k1;
+        // Three full blocks, then the empty last block that carries the length (paper, section 2).
+        long last = 24L << 56;
+        for (int block = 0; block < 4; block++) {
+            long m = w0;
+            w0 = w1;
+            w1 = w2;
+            w2 = last;
+            v3 ^= m;
+            v0 += v1;
+            v1 = Long.rotateLeft(v1, 13) ^ v0;
+            v0 = Long.rotateLeft(v0, 32);
+            v2 += v3;
+            v3 = Long.rotateLeft(v3, 16) ^ v2;
+            v0 += v3;
+            v3 = Long.rotateLeft(v3, 21) ^ v0;
+            v2 += v1;
+            v1 = Long.rotateLeft(v1, 17) ^ v2;
+            v2 = Long.rotateLeft(v2, 32);
+            v0 ^= m;
+        }
+        return finish(3, v0, v1, v2, v3);
+    }
+
     // The round count arguments are constants at every call site, so once inlined the JIT unrolls
     // the loops; the round is written out where it is used because Java cannot return four words.
     private long hashTuple(int compressionRounds, int finalRounds, long w0, long w1, long w2, long w3, int tail) {

@@ -3,6 +3,7 @@ package dev.ferry.tcp.stack;
 import dev.ferry.tcp.arp.ArpResponder;
 import dev.ferry.tcp.arp.NeighborTable;
 import dev.ferry.tcp.conn.SegmentOut;
+import dev.ferry.tcp.flow.FlowRecords;
 import dev.ferry.tcp.link.Link;
 import dev.ferry.tcp.wire.Addresses;
 import dev.ferry.tcp.wire.ArpPacket;
@@ -80,9 +81,15 @@ final class Neighbors {
         return mac == NeighborTable.UNKNOWN ? 0 : mac;
     }
 
-    /** Fills in the flow's next-hop MAC if the table knows it now. */
-    boolean resolve(FlowRecords records, int id, long nowNs) {
-        long mac = table.lookup(nextHopOf(records, id), nowNs);
+    /** Fills in the flow's next-hop MAC if it is known now. */
+    boolean resolve(FlowRecords<?> records, int id, long nowNs) {
+        long mac;
+        if (local.isIpv6(records.localIndex(id))) {
+            // A passive IPv6 flow whose SYN came from MAC 0 (no discovery yet): the configured hop.
+            mac = config.ipv6NextHopMac() == 0 ? NeighborTable.UNKNOWN : config.ipv6NextHopMac();
+        } else {
+            mac = table.lookup(nextHopOf(records, id), nowNs);
+        }
         if (mac == NeighborTable.UNKNOWN) {
             return false;
         }
@@ -91,7 +98,11 @@ final class Neighbors {
     }
 
     /** Keeps a copy of the frame for {@code segment} until its next hop answers, and asks. */
-    void hold(FlowRecords records, int id, SegmentOut segment, long nowNs) {
+    void hold(FlowRecords<?> records, int id, SegmentOut segment, long nowNs) {
+        if (local.isIpv6(records.localIndex(id))) {
+            counters.increment(StackCounter.NEIGHBOR_DROP); // no IPv6 neighbor discovery to wait for
+            return;
+        }
         int nextHop = nextHopOf(records, id);
         if (held.size() >= MAX_HELD) {
             counters.increment(StackCounter.NEIGHBOR_DROP);
@@ -101,7 +112,7 @@ final class Neighbors {
         }
         long at = tx.claimArp();
         if (at >= 0) {
-            int length = responder.request(nextHop, Addresses.ipv4(records.localLo(id)), nowNs, txMemory(), at);
+            int length = responder.request(nextHop, local.ipv4(records.localIndex(id)), nowNs, txMemory(), at);
             if (length > 0) {
                 tx.commitArp(at, length);
             }
@@ -131,9 +142,8 @@ final class Neighbors {
         }
     }
 
-    private int nextHopOf(FlowRecords records, int id) {
-        int localIndex = local.indexOfIpv4(Addresses.ipv4(records.localLo(id)));
-        return local.nextHop(Math.max(0, localIndex), Addresses.ipv4(records.remoteLo(id)));
+    private int nextHopOf(FlowRecords<?> records, int id) {
+        return local.nextHop(records.localIndex(id), Addresses.ipv4(records.remoteLo(id)));
     }
 
     private MemorySegment txMemory() {

@@ -13,6 +13,7 @@ import dev.ferry.tcp.conn.TcpCounters;
 import dev.ferry.tcp.conn.TcpListener;
 import dev.ferry.tcp.conn.TimeWait;
 import dev.ferry.tcp.conn.TransferPool;
+import dev.ferry.tcp.flow.FlowRecords;
 import dev.ferry.tcp.flow.FlowTable;
 import dev.ferry.tcp.flow.ListenerTable;
 import dev.ferry.tcp.flow.SlotTable;
@@ -61,14 +62,16 @@ public final class TcpStack {
     private final BufferPool pool;
     private final TransferPool transfers = new TransferPool();
     private final TimingWheel wheel;
+    /**
+     * Every flow by id: its key, next-hop MAC, and a {@link TcpConnection} or, once it reached
+     * TIME_WAIT, a {@link TimeWait}. The flow table and the wheel refer to flows by these ids.
+     */
+    private final FlowRecords<Object> records;
+
     private final FlowTable flows;
     private final ListenerTable listenerTable = new ListenerTable();
     private final SlotTable<TcpListener> listeners = new SlotTable<>(8);
     private final Map<TcpListener, Integer> listenerPorts = new IdentityHashMap<>();
-    /** Each slot holds a {@link TcpConnection} or, once it reached TIME_WAIT, a {@link TimeWait}. */
-    private final SlotTable<Object> slots;
-
-    private final FlowRecords records;
     private final IsnGenerator isn;
     private final RandomGenerator random;
     private final LocalAddresses local;
@@ -96,12 +99,11 @@ public final class TcpStack {
         this.nowNs = nowNs;
         this.pool = new BufferPool(config.bufferChunkBytes(), config.maxBufferChunks(), BufferPool.Memory.HEAP);
         this.wheel = new TimingWheel(config.expectedFlows(), nowNs);
-        this.flows = new FlowTable(random, config.expectedFlows());
-        this.slots = new SlotTable<>(config.expectedFlows());
-        this.records = new FlowRecords(config.expectedFlows());
+        this.records = new FlowRecords<>(config.expectedFlows());
+        this.flows = new FlowTable(records, random, config.expectedFlows());
         this.isn = new IsnGenerator(random);
         this.local = new LocalAddresses(config);
-        this.tx = new Transmitter(link, counters);
+        this.tx = new Transmitter(link, local, counters);
         this.neighbors = new Neighbors(link, config, local, tx, counters);
     }
 
@@ -176,37 +178,34 @@ public final class TcpStack {
         boolean v4 = remote instanceof Inet4Address;
         long rHi = v4 ? 0 : Addresses.longAt(remote.getAddress(), 0);
         long rLo = v4
-                ? LocalAddresses.mapped(Addresses.toInt((Inet4Address) remote))
+                ? Addresses.ipv4MappedLo(Addresses.toInt((Inet4Address) remote))
                 : Addresses.longAt(remote.getAddress(), 8);
         int localIndex = local.sourceFor(v4);
-        long lHi = v4 ? 0 : local.ipv6Hi(localIndex);
-        long lLo = v4 ? LocalAddresses.mapped(local.ipv4(localIndex)) : local.ipv6Lo(localIndex);
         long mac = neighbors.nextHopMac(v4, rLo, localIndex, nowNs);
-        int localPort = ephemeralPort(lHi, lLo, rHi, rLo, port);
-        int iss = isn.isn(lHi, lLo, rHi, rLo, localPort, port, nowNs);
+        int localPort = ephemeralPort(localIndex, rHi, rLo, port);
+        int iss = isn.isn(local.hi(localIndex), local.lo(localIndex), rHi, rLo, localPort, port, nowNs);
         creatingIpv6 = !v4;
         TcpConnection c = TcpConnection.connect(config.tcp(), host, handler, iss, random.nextInt(), nowNs);
-        register(c, lHi, lLo, rHi, rLo, localPort, port, mac);
+        register(c, localIndex, rHi, rLo, localPort, port, mac);
         output.flush(nowNs);
         link.flushTx();
         return c;
     }
 
-    private int ephemeralPort(long lHi, long lLo, long rHi, long rLo, int remotePort) {
+    private int ephemeralPort(int localIndex, long rHi, long rLo, int remotePort) {
         // Linux's default ip_local_port_range; random choice so ports do not reveal connection counts.
         for (int attempt = 0; attempt < 256; attempt++) {
             int port = 32768 + random.nextInt(61000 - 32768);
-            if (flows.find(lHi, lLo, rHi, rLo, port, remotePort) == FlowTable.NOT_FOUND) {
+            if (flows.find(localIndex, rHi, rLo, port, remotePort) == FlowTable.NOT_FOUND) {
                 return port;
             }
         }
         throw new IllegalStateException("no free local port towards that peer");
     }
 
-    private int register(TcpConnection c, long lHi, long lLo, long rHi, long rLo, int lPort, int rPort, long mac) {
-        int id = slots.add(c);
-        records.set(id, lHi, lLo, rHi, rLo, lPort, rPort, mac);
-        flows.insert(lHi, lLo, rHi, rLo, lPort, rPort, id);
+    private int register(TcpConnection c, int localIndex, long rHi, long rLo, int lPort, int rPort, long mac) {
+        int id = records.add(c, localIndex, rHi, rLo, lPort, rPort, mac);
+        flows.insert(id); // the callers looked the key up first: it is new
         c.hostHandle(id);
         counters.increment(StackCounter.CONNECTIONS_OPENED);
         return id;
@@ -229,7 +228,8 @@ public final class TcpStack {
             counters.increment(StackCounter.DROP_OTHER_MAC);
             return;
         }
-        if (!local.contains(frame.dstHi(), frame.dstLo())) {
+        int localIndex = local.indexOf(frame.dstHi(), frame.dstLo());
+        if (localIndex == LocalAddresses.NOT_LOCAL) {
             counters.increment(StackCounter.DROP_NOT_LOCAL);
             return;
         }
@@ -238,17 +238,17 @@ public final class TcpStack {
         }
         SegmentCodec.decode(frame, in);
         int id = flows.find(
-                frame.dstHi(), frame.dstLo(), frame.srcHi(), frame.srcLo(), frame.dstPort(), frame.srcPort());
+                frame.srcHi(), frame.srcLo(), FlowRecords.portsAndLocal(localIndex, frame.dstPort(), frame.srcPort()));
         if (id == FlowTable.NOT_FOUND) {
-            onNoFlow(frame);
-        } else if (slots.get(id) instanceof TcpConnection c) {
+            onNoFlow(frame, localIndex);
+        } else if (records.get(id) instanceof TcpConnection c) {
             c.onSegment(in, nowNs);
         } else {
-            onTimeWaitSegment(id, (TimeWait) slots.get(id), frame);
+            onTimeWaitSegment(id, (TimeWait) records.get(id), frame, localIndex);
         }
     }
 
-    private void onNoFlow(ParsedFrame frame) {
+    private void onNoFlow(ParsedFrame frame, int localIndex) {
         int listenerId = listenerTable.find(frame.dstHi(), frame.dstLo(), frame.dstPort());
         SegmentOut reply = host.segmentOut();
         if (listenerId == ListenerTable.NONE) {
@@ -265,10 +265,10 @@ public final class TcpStack {
             }
             return;
         }
-        accept(listeners.get(listenerId), frame);
+        accept(listeners.get(listenerId), frame, localIndex);
     }
 
-    private void accept(TcpListener listener, ParsedFrame frame) {
+    private void accept(TcpListener listener, ParsedFrame frame, int localIndex) {
         long lHi = frame.dstHi(), lLo = frame.dstLo(), rHi = frame.srcHi(), rLo = frame.srcLo();
         int lPort = frame.dstPort(), rPort = frame.srcPort();
         int iss = isn.isn(lHi, lLo, rHi, rLo, lPort, rPort, nowNs);
@@ -278,10 +278,10 @@ public final class TcpStack {
             counters.increment(StackCounter.SYN_REFUSED);
             return;
         }
-        register(c, lHi, lLo, rHi, rLo, lPort, rPort, frame.srcMac());
+        register(c, localIndex, rHi, rLo, lPort, rPort, frame.srcMac());
     }
 
-    private void onTimeWaitSegment(int id, TimeWait entry, ParsedFrame frame) {
+    private void onTimeWaitSegment(int id, TimeWait entry, ParsedFrame frame, int localIndex) {
         counters.increment(StackCounter.TIME_WAIT_SEGMENT);
         switch (entry.onSegment(in, nowNs, config.tcp().timeWaitNs())) {
             case DROP -> {} // a stray ACK: nothing to say
@@ -294,7 +294,7 @@ public final class TcpStack {
             case REOPEN -> { // a new incarnation may start (RFC 6191)
                 counters.increment(StackCounter.TIME_WAIT_REOPEN);
                 forget(id);
-                onNoFlow(frame);
+                onNoFlow(frame, localIndex);
             }
         }
     }
@@ -308,7 +308,7 @@ public final class TcpStack {
     // ---------------------------------------------------------------- timers
 
     private void onTimer(int id, long nowNs) {
-        Object entry = slots.get(id);
+        Object entry = records.get(id);
         if (entry instanceof TcpConnection c) {
             c.onTimer(nowNs);
         } else if (entry instanceof TimeWait tw) {
@@ -321,15 +321,9 @@ public final class TcpStack {
     }
 
     private void forget(int id) {
-        flows.remove(
-                records.localHi(id),
-                records.localLo(id),
-                records.remoteHi(id),
-                records.remoteLo(id),
-                records.localPort(id),
-                records.remotePort(id));
+        flows.remove(id);
         wheel.cancel(id);
-        slots.remove(id);
+        records.remove(id);
     }
 
     // ---------------------------------------------------------------- what the rest of the shard sees
@@ -356,13 +350,10 @@ public final class TcpStack {
 
     /**
      * Bytes of the per-flow tables this stack keeps beside the connections themselves: flow table,
-     * flow records, timing wheel and slot table (their whole arrays, free capacity included).
+     * flow records and timing wheel (their whole arrays, free capacity included).
      */
     public long tableFootprintBytes() {
-        return flows.footprintBytes()
-                + records.footprintBytes()
-                + wheel.footprintBytes()
-                + (long) slots.idLimit() * (Integer.BYTES + Integer.BYTES);
+        return flows.footprintBytes() + records.footprintBytes() + wheel.footprintBytes();
     }
 
     /** The shard's buffer pool (chunks in use show the buffered bytes of all streams). */
@@ -372,8 +363,8 @@ public final class TcpStack {
 
     /** Visits every live connection (not compact TIME_WAIT entries), e.g. to sample telemetry. */
     public void forEachConnection(Consumer<TcpConnection> visitor) {
-        for (int id = 0; id < slots.idLimit(); id++) {
-            if (slots.get(id) instanceof TcpConnection c) {
+        for (int id = 0; id < records.idLimit(); id++) {
+            if (records.get(id) instanceof TcpConnection c) {
                 visitor.accept(c);
             }
         }
@@ -392,7 +383,7 @@ public final class TcpStack {
         /** The id of {@code c} if it still owns its slot; -1 once it was replaced or forgotten. */
         private int owned(TcpConnection c) {
             int id = c.hostHandle();
-            return id >= 0 && slots.contains(id) && slots.get(id) == c ? id : -1;
+            return id >= 0 && records.get(id) == c ? id : -1;
         }
 
         @Override
@@ -434,7 +425,7 @@ public final class TcpStack {
             }
             // Keep ~40 bytes of what TIME_WAIT needs instead of the whole connection.
             TimeWait entry = c.timeWait(new TimeWait());
-            slots.set(id, entry);
+            records.set(id, entry);
             wheel.arm(id, entry.expiresNs());
             c.hostHandle(-1);
             counters.increment(StackCounter.TIME_WAIT_COMPACTED);
@@ -455,7 +446,7 @@ public final class TcpStack {
         @Override
         public int mss(TcpConnection c) {
             int id = owned(c);
-            boolean ipv6 = id >= 0 ? records.ipv6(id) : creatingIpv6;
+            boolean ipv6 = id >= 0 ? local.isIpv6(records.localIndex(id)) : creatingIpv6;
             return link.mtu() - (ipv6 ? 60 : 40);
         }
 

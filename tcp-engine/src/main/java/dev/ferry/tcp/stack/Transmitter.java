@@ -1,6 +1,7 @@
 package dev.ferry.tcp.stack;
 
 import dev.ferry.tcp.conn.SegmentOut;
+import dev.ferry.tcp.flow.FlowRecords;
 import dev.ferry.tcp.link.Link;
 import dev.ferry.tcp.wire.FrameBuilder;
 import dev.ferry.tcp.wire.ParsedFrame;
@@ -16,17 +17,19 @@ import java.lang.foreign.ValueLayout;
  */
 final class Transmitter {
     private final Link link;
+    private final LocalAddresses local;
     private final StackCounters counters;
     private final FrameBuilder builder = new FrameBuilder();
     private final SegmentSpec spec = new SegmentSpec();
 
-    Transmitter(Link link, StackCounters counters) {
+    Transmitter(Link link, LocalAddresses local, StackCounters counters) {
         this.link = link;
+        this.local = local;
         this.counters = counters;
     }
 
     /** Sends {@code segment} on the flow in slot {@code id}; false when the TX ring is full. */
-    boolean send(FlowRecords records, int id, SegmentOut segment) {
+    boolean send(FlowRecords<?> records, int id, SegmentOut segment) {
         address(records, id, records.peerMac(id));
         return write(segment);
     }
@@ -37,12 +40,13 @@ final class Transmitter {
         return write(segment);
     }
 
-    private void address(FlowRecords records, int id, long dstMac) {
+    private void address(FlowRecords<?> records, int id, long dstMac) {
         spec.macs(link.macAddress(), dstMac);
-        if (records.ipv6(id)) {
-            spec.ipv6(records.localHi(id), records.localLo(id), records.remoteHi(id), records.remoteLo(id));
+        int localIndex = records.localIndex(id);
+        if (local.isIpv6(localIndex)) {
+            spec.ipv6(local.hi(localIndex), local.lo(localIndex), records.remoteHi(id), records.remoteLo(id));
         } else {
-            spec.ipv4((int) records.localLo(id), (int) records.remoteLo(id));
+            spec.ipv4((int) local.lo(localIndex), (int) records.remoteLo(id));
         }
         spec.ports(records.localPort(id), records.remotePort(id));
     }
@@ -75,7 +79,7 @@ final class Transmitter {
      * Builds the frame for {@code segment} with every checksum complete into {@code scratch} and
      * returns a copy, for a frame that must wait for its next hop's address (slow path).
      */
-    byte[] buildDetached(FlowRecords records, int id, SegmentOut segment, MemorySegment scratch) {
+    byte[] buildDetached(FlowRecords<?> records, int id, SegmentOut segment, MemorySegment scratch) {
         address(records, id, 0);
         SegmentCodec.encode(segment, spec);
         int headerLength = builder.writeHeaders(scratch, 0, spec);

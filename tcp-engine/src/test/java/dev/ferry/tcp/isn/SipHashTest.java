@@ -138,6 +138,23 @@ class SipHashTest {
     }
 
     @Test
+    void theThreeWordFormHashesTheSame24BytesAsTheArrayForm() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < 1_000; i++) {
+            SipHash hash = new SipHash(random.nextLong(), random.nextLong());
+            long w0 = random.nextLong(), w1 = random.nextLong(), w2 = random.nextLong();
+            byte[] message = new byte[24];
+            putLittleEndian(message, 0, w0, 8);
+            putLittleEndian(message, 8, w1, 8);
+            putLittleEndian(message, 16, w2, 8);
+            assertThat(hash.hash13(w0, w1, w2)).isEqualTo(hash.hash13(message, 0, message.length));
+        }
+        // The published vector for the 24 bytes 00 01 .. 17.
+        long w0 = 0x0706050403020100L, w1 = 0x0f0e0d0c0b0a0908L, w2 = 0x1716151413121110L;
+        assertThat(REFERENCE_KEY.hash13(w0, w1, w2)).isEqualTo(VECTORS_1_3[24]);
+    }
+
+    @Test
     void differentKeysGiveDifferentHashes() {
         SipHash other = new SipHash(0x0706050403020100L, 0x0f0e0d0c0b0a0909L);
         assertThat(other.hash24(countingBytes(15), 0, 15)).isNotEqualTo(VECTORS_2_4[15]);
