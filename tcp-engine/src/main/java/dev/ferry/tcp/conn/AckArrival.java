@@ -3,6 +3,7 @@ package dev.ferry.tcp.conn;
 import static dev.ferry.tcp.conn.TcpConnection.F_FIN_QUEUED;
 import static dev.ferry.tcp.conn.TcpConnection.F_NOTIFY_LISTENER;
 import static dev.ferry.tcp.conn.TcpConnection.F_NOTIFY_OPEN;
+import static dev.ferry.tcp.conn.TcpConnection.F_SACK;
 import static dev.ferry.tcp.conn.TcpConnection.F_SYN_ACKED;
 import static dev.ferry.tcp.conn.TcpConnection.NONE;
 
@@ -13,7 +14,9 @@ import dev.ferry.tcp.wire.TcpFlags;
 /**
  * The ACK field of a segment in a synchronized state (RFC 9293 3.10.7.4, fifth check): the end of
  * a passive handshake, the acceptable range (with RFC 5961 5.2), the send window, new data
- * acknowledged (RTT, congestion, send buffer), duplicate ACKs, and the closing states' moves.
+ * acknowledged (RTT, congestion, send buffer), duplicate ACKs and SACK blocks (loss recovery by
+ * {@link SackRecovery} when the peer SACKs, by {@link NewReno} alone when it does not), and the
+ * closing states' moves.
  */
 final class AckArrival {
     private AckArrival() {}
@@ -31,9 +34,14 @@ final class AckArrival {
             return false;
         }
         boolean windowChanged = updateWindow(c, in);
-        if (Seq.gt(ack, c.sndUna)) {
+        boolean cumulative = Seq.gt(ack, c.sndUna);
+        boolean duplicate = !cumulative && isDuplicate(c, in, windowChanged);
+        if (cumulative) {
             onNewAck(c, ack, nowNs);
-        } else if (isDuplicate(c, in, windowChanged)) {
+        }
+        if (c.has(F_SACK)) {
+            c.t.sack.onAck(c, in, cumulative, duplicate, nowNs);
+        } else if (duplicate) {
             onDuplicateAck(c, ack, nowNs);
         }
         return afterAck(c, nowNs);

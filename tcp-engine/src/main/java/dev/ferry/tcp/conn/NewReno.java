@@ -10,6 +10,11 @@ import dev.ferry.tcp.seq.Seq;
  * <p>The connection tells it what the ACKs say and asks it what to do: {@link #onDuplicateAck}
  * answers whether to fast-retransmit, {@link #onNewAck} whether a partial ACK calls for the next
  * retransmission. All sizes are bytes.
+ *
+ * <p>When the peer SACKs, {@link SackRecovery} decides when recovery starts and what to resend;
+ * this class then only keeps the windows ({@link #enterSelectiveRecovery}): cwnd drops to the new
+ * ssthresh at once and stays there, neither inflated by duplicate ACKs nor deflated by partial
+ * ones, because RFC 6675's pipe already counts what left the network.
  */
 public final class NewReno {
     /** The most cwnd grows to: far beyond any window, far below overflow. */
@@ -20,6 +25,9 @@ public final class NewReno {
     private int recover;
     private int duplicateAcks;
     private boolean inRecovery;
+    /** The recovery under way is RFC 6675's: cwnd stays put until it ends. */
+    private boolean selective;
+
     private int ackedInAvoidance;
 
     /** Back to the state before {@link #init}. */
@@ -29,6 +37,7 @@ public final class NewReno {
         recover = 0;
         duplicateAcks = 0;
         inRecovery = false;
+        selective = false;
         ackedInAvoidance = 0;
     }
 
@@ -64,9 +73,13 @@ public final class NewReno {
             if (Seq.ge(ack, recover)) {
                 // Full ACK: leave recovery with cwnd = min(ssthresh, FlightSize + SMSS) (step 3).
                 inRecovery = false;
+                selective = false;
                 cwnd = Math.min(ssthresh, Math.max(flightAfter, mss) + mss);
                 ackedInAvoidance = 0;
                 return false;
+            }
+            if (selective) {
+                return false; // RFC 6675: pipe, not cwnd, follows what the ACKs report
             }
             // Partial ACK: deflate by what was acknowledged, add back one SMSS if at least one.
             cwnd = Math.max(mss, cwnd - acked + (acked >= mss ? mss : 0));
@@ -111,12 +124,27 @@ public final class NewReno {
         return true;
     }
 
+    /**
+     * SACK loss recovery starts (RFC 6675 step 4.2): ssthresh = cwnd = half the flight (at least
+     * two segments, RFC 5681 3.1); it ends when SND.UNA reaches {@code sndMax}.
+     */
+    void enterSelectiveRecovery(int flight, int sndMax, int mss) {
+        ssthresh = Math.max(flight / 2, 2 * mss);
+        cwnd = ssthresh;
+        recover = sndMax;
+        inRecovery = true;
+        selective = true;
+        duplicateAcks = 0;
+        ackedInAvoidance = 0;
+    }
+
     /** A retransmission timeout: back to one segment (RFC 5681 3.1, RFC 6582 3.2 step 4). */
     void onRetransmitTimeout(int flight, int sndMax, int mss) {
         ssthresh = Math.max(flight / 2, 2 * mss);
         cwnd = mss;
         recover = sndMax;
         inRecovery = false;
+        selective = false;
         duplicateAcks = 0;
         ackedInAvoidance = 0;
     }
@@ -134,6 +162,14 @@ public final class NewReno {
     /** Slow-start threshold in bytes ({@link Integer#MAX_VALUE} until the first loss). */
     public int ssthresh() {
         return ssthresh;
+    }
+
+    /**
+     * The recovery point: SND.MAX when the last loss was noticed. Recovery ends, and another may
+     * start, once SND.UNA reaches it.
+     */
+    int recover() {
+        return recover;
     }
 
     /** Whether fast recovery is under way. */

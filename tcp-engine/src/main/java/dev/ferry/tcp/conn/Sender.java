@@ -101,9 +101,13 @@ final class Sender {
     private static void dataOutput(TcpConnection c, long nowNs) {
         int maxTxPayload = c.host.maxTxPayload(c);
         int outcome;
-        do {
-            outcome = nextDataSegment(c, nowNs, maxTxPayload);
-        } while (outcome == SENT);
+        if (c.has(F_SACK)) {
+            outcome = sackDataOutput(c, nowNs, maxTxPayload);
+        } else {
+            do {
+                outcome = nextDataSegment(c, nowNs, maxTxPayload, Seq.distance(c.sndUna, c.t.sndNxt));
+            } while (outcome == SENT);
+        }
         c.flags &= ~F_FORCE_SEND;
         noteLimit(c, outcome, nowNs);
         if (c.t.rtxDeadlineNs == NONE
@@ -115,8 +119,72 @@ final class Sender {
         }
     }
 
+    /**
+     * Output of a connection whose peer SACKs (RFC 6675 section 5 step C): cwnd - pipe is what may
+     * be added to the network, and it goes to lost holes first (NextSeg rule 1), then to new data
+     * (rule 2), then, in fast recovery, to holes not yet deemed lost (rule 3) and one rescue
+     * retransmission (rule 4). With nothing SACKed and no recovery, pipe is the flight and this
+     * is the plain loop.
+     */
+    private static int sackDataOutput(TcpConnection c, long nowNs, int maxTxPayload) {
+        SackRecovery sack = c.t.sack;
+        int mss = dataMss(c);
+        int pipe = sack.pipe(c);
+        while (true) {
+            int room = c.t.congestion.cwnd() - pipe;
+            if (room >= mss && sack.nextLostHole(c)) {
+                int sent = resendHole(c, sack, room, nowNs, maxTxPayload, TcpCounter.SACK_HOLE_RETRANSMIT);
+                if (sent == 0) {
+                    return TX_FULL;
+                }
+                sack.retransmitted(sack.holeStart() + sent);
+                pipe += sent;
+                continue;
+            }
+            int nxtBefore = c.t.sndNxt;
+            int outcome = nextDataSegment(c, nowNs, maxTxPayload, pipe);
+            if (outcome == SENT) {
+                pipe += Seq.distance(nxtBefore, c.t.sndNxt);
+                continue;
+            }
+            if (outcome == TX_FULL || room < mss) {
+                return outcome;
+            }
+            if (sack.nextUnlostHole(c)) {
+                int sent = resendHole(c, sack, room, nowNs, maxTxPayload, TcpCounter.SACK_HOLE_RETRANSMIT);
+                if (sent == 0) {
+                    return TX_FULL;
+                }
+                sack.retransmitted(sack.holeStart() + sent);
+                pipe += sent;
+            } else if (sack.rescue(c)) {
+                int sent = resendHole(c, sack, mss, nowNs, maxTxPayload, TcpCounter.SACK_RESCUE_RETRANSMIT);
+                if (sent == 0) {
+                    return TX_FULL;
+                }
+                pipe += sent;
+            } else {
+                return outcome;
+            }
+        }
+    }
+
+    /**
+     * Resends the start of the hole {@code sack} chose: whole segments within {@code room}, as many
+     * as one frame takes when the host segments for us. Returns the sequence space sent (0: TX full).
+     */
+    private static int resendHole(
+            TcpConnection c, SackRecovery sack, int room, long nowNs, int maxTxPayload, TcpCounter counter) {
+        int sent =
+                resend(c, sack.holeStart(), Seq.distance(sack.holeStart(), sack.holeEnd()), room, nowNs, maxTxPayload);
+        if (sent > 0) {
+            c.host.counters().increment(counter);
+        }
+        return sent;
+    }
+
     /** Tries to send the next data segment (and/or our FIN) and says what happened. */
-    private static int nextDataSegment(TcpConnection c, long nowNs, int maxTxPayload) {
+    private static int nextDataSegment(TcpConnection c, long nowNs, int maxTxPayload, int pipe) {
         int unsent = Math.max(0, Seq.distance(c.t.sndNxt, c.dataEndSeq()));
         boolean finDue = c.has(F_FIN_QUEUED) && Seq.le(c.t.sndNxt, c.t.finSeq);
         if (unsent == 0 && !(finDue && c.t.sndNxt == c.t.finSeq)) {
@@ -126,7 +194,8 @@ final class Sender {
         if (flight == 0 && nowNs - c.lastSendNs > c.t.rtt.rtoNs(c.config)) {
             c.t.congestion.onIdleRestart(dataMss(c), c.config.initialWindowSegments()); // RFC 5681 4.1
         }
-        int usable = Math.max(0, Math.min(c.sndWnd, c.t.congestion.cwnd()) - flight);
+        // The peer's window bounds the sequence space; cwnd bounds what is in the network (pipe).
+        int usable = Math.max(0, Math.min(c.sndWnd - flight, c.t.congestion.cwnd() - pipe));
         SegmentOut out = c.host.segmentOut();
         out.start(TcpFlags.ACK, c.t.sndNxt, c.rcvNxt, 0);
         addOptions(c, out, nowNs);
@@ -202,18 +271,31 @@ final class Sender {
      * Returns the sequence space it covered (data and FIN), 0 when nothing went out.
      */
     static int retransmitFirst(TcpConnection c, long nowNs) {
-        int outstandingData = Math.max(0, Seq.distance(c.sndUna, Seq.min(c.dataEndSeq(), c.t.sndMax)));
+        return resend(c, c.sndUna, Integer.MAX_VALUE, 1, nowNs, c.host.maxTxPayload(c));
+    }
+
+    /**
+     * Resends from {@code seq}: at most {@code span} of sequence space, one segment, or as many
+     * whole segments as {@code room} bytes hold when the host segments for us; the FIN with the
+     * last byte when it was sent before and lies within {@code span}. Resent data was inside the
+     * windows once, so they are not consulted. Returns the sequence space covered, 0 when
+     * nothing went out.
+     */
+    private static int resend(TcpConnection c, int seq, int span, int room, long nowNs, int maxTxPayload) {
+        int outstandingData = Math.max(0, Seq.distance(seq, Seq.min(c.dataEndSeq(), c.t.sndMax)));
         SegmentOut out = c.host.segmentOut();
-        out.start(TcpFlags.ACK, c.sndUna, c.rcvNxt, 0);
+        out.start(TcpFlags.ACK, seq, c.rcvNxt, 0);
         addOptions(c, out, nowNs);
-        int segmentSize = Math.max(1, c.effectiveMss() - out.optionsLength());
-        int length = Math.min(outstandingData, segmentSize);
-        boolean fin = c.has(F_FIN_QUEUED) && Seq.lt(c.t.finSeq, c.t.sndMax) && c.sndUna + length == c.t.finSeq;
+        int segmentSize = Math.max(1, Math.min(c.effectiveMss(), maxTxPayload) - out.optionsLength());
+        int segments = maxTxPayload > c.ourMss() ? Math.clamp(room / segmentSize, 1, maxTxPayload / segmentSize) : 1;
+        int length = Math.min(outstandingData, Math.min(span, segments * segmentSize));
+        boolean fin =
+                c.has(F_FIN_QUEUED) && Seq.lt(c.t.finSeq, c.t.sndMax) && seq + length == c.t.finSeq && span > length;
         if (length == 0 && !fin) {
             return 0;
         }
         out.flags(TcpFlags.ACK | (fin ? TcpFlags.FIN : 0));
-        out.payload(c.t.sendBuffer, Seq.distance(c.dataStartSeq(), c.sndUna), length, segmentSize);
+        out.payload(c.t.sendBuffer, Seq.distance(c.dataStartSeq(), seq), length, segmentSize);
         finishHeader(c, out);
         if (!transmit(c, out)) {
             return 0;

@@ -898,7 +898,7 @@ public final class TcpConnection implements Stream {
         return t == null ? ssthresh : t.congestion.ssthresh();
     }
 
-    /** Whether NewReno fast recovery is under way. */
+    /** Whether fast recovery (NewReno's, or SACK-based per RFC 6675) is under way. */
     public boolean inRecovery() {
         return t != null && t.congestion.inRecovery();
     }

@@ -62,6 +62,18 @@ public enum TcpCounter {
     FAST_RETRANSMIT,
     /** Retransmissions on partial ACKs during NewReno recovery (RFC 6582). */
     PARTIAL_ACK_RETRANSMIT,
+    /** Retransmissions of holes the SACK scoreboard shows (RFC 6675 NextSeg rules 1 and 3, or after a timeout). */
+    SACK_HOLE_RETRANSMIT,
+    /** Rescue retransmissions of the highest un-SACKed segment (RFC 6675 NextSeg rule 4). */
+    SACK_RESCUE_RETRANSMIT,
+    /** SACK blocks ignored: reversed, not above SND.UNA, or beyond what we sent. */
+    SACK_BLOCK_INVALID,
+    /** SACK ranges forgotten because the scoreboard was full. */
+    SACK_SCOREBOARD_FULL,
+    /** A cumulative ACK ended inside SACKed data: the peer discarded it (RFC 2018 8); SACK state dropped. */
+    SACK_RENEGED,
+    /** D-SACK blocks (RFC 2883): the peer received something twice. */
+    DSACK_RECEIVED,
     /** Zero-window probes sent (RFC 9293 3.8.6.1). */
     WINDOW_PROBE,
     /** Keepalive probes sent (RFC 9293 3.8.4). */

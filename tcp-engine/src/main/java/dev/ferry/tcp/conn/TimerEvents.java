@@ -3,6 +3,7 @@ package dev.ferry.tcp.conn;
 import static dev.ferry.tcp.conn.TcpConnection.F_APP_CLOSED;
 import static dev.ferry.tcp.conn.TcpConnection.F_FORCE_SEND;
 import static dev.ferry.tcp.conn.TcpConnection.F_KEEPALIVE;
+import static dev.ferry.tcp.conn.TcpConnection.F_SACK;
 import static dev.ferry.tcp.conn.TcpConnection.NONE;
 
 import dev.ferry.tcp.api.CloseReason;
@@ -113,7 +114,8 @@ final class TimerEvents {
     /**
      * RFC 6298 5.4-5.6 and RFC 5681 3.1: back off, collapse cwnd, resend the first segment at
      * once (even into a zero window, as Linux does: it doubles as the window probe) and go back
-     * to SND.UNA for the rest, which goes out as ACKs open cwnd.
+     * to SND.UNA for the rest, which goes out as ACKs open cwnd. With SACK (RFC 6675 5.1) only the
+     * holes go out again, lowest first: SND.NXT stays, and {@link SackRecovery} picks them.
      */
     private static void retransmitTimeout(TcpConnection c, long nowNs) {
         if (++c.t.retries > c.config.maxRetransmits()) {
@@ -125,6 +127,11 @@ final class TimerEvents {
         c.t.congestion.onRetransmitTimeout(flight, c.t.sndMax, Sender.dataMss(c));
         c.t.rtt.backOff();
         c.t.rtt.cancelTiming();
+        if (c.has(F_SACK)) {
+            c.t.sack.onTimeout(c);
+            c.t.sack.retransmitted(c.sndUna + Sender.retransmitFirst(c, nowNs));
+            return;
+        }
         c.t.sndNxt = c.sndUna;
         c.t.sndNxt += Sender.retransmitFirst(c, nowNs);
     }

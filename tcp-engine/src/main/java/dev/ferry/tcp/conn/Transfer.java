@@ -8,7 +8,8 @@ import dev.ferry.tcp.buffer.SendBuffer;
 
 /**
  * The part of a connection's state that only matters while something is moving: the handshake,
- * bytes in flight or buffered, retransmission and delayed-ACK timers, loss recovery, RTT timing.
+ * bytes in flight or buffered, retransmission and delayed-ACK timers, loss recovery (with the SACK
+ * scoreboard), RTT timing.
  *
  * <p>A connection borrows one from its shard's {@link TransferPool} when an event or an
  * application call needs it and gives it back at the end of any event that leaves the connection
@@ -21,6 +22,7 @@ import dev.ferry.tcp.buffer.SendBuffer;
 final class Transfer {
     final RttEstimator rtt;
     final NewReno congestion = new NewReno();
+    final SackRecovery sack = new SackRecovery();
 
     SendBuffer sendBuffer;
     ReceiveBuffer receiveBuffer;
@@ -60,6 +62,7 @@ final class Transfer {
         this.sndNxt = iss;
         this.sndMax = iss;
         this.sndSmall = iss;
+        sack.reset(iss);
     }
 
     /** Rebuilds the state of a quiescent established connection and restores what it saved. */
@@ -78,6 +81,7 @@ final class Transfer {
         }
         // Nothing was lost since the last quiet moment: any later duplicate ACKs are news.
         congestion.restore(c.cwnd, c.ssthresh, c.sndUna - 1);
+        sack.reset(c.sndUna); // a quiet connection has nothing outstanding: nothing SACKed
     }
 
     /** Saves into the connection what must outlive the quiet period. */
@@ -113,5 +117,6 @@ final class Transfer {
         limitedSinceNs = 0;
         rtt.reset(config);
         congestion.reset();
+        sack.reset(0);
     }
 }

@@ -11,10 +11,14 @@ import dev.ferry.tcp.wire.TcpFlags;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** Loss recovery: the RTO (RFC 6298), fast retransmit and NewReno (RFC 5681, RFC 6582). */
+/**
+ * Loss recovery: the RTO (RFC 6298), fast retransmit and NewReno (RFC 5681, RFC 6582), which is
+ * what a connection uses when the peer does not SACK (SACK recovery: {@link SackRecoveryTest}).
+ */
 class RetransmissionTest {
     private static final int SEG = 1448;
     private final TcpConfig config = TcpConfig.defaults();
+    private final TcpConfig withoutSack = TcpConfig.builder().sack(false).build();
 
     @Test
     void anUnacknowledgedSegmentIsResentAfterTheRtoWithBackoff() {
@@ -97,13 +101,13 @@ class RetransmissionTest {
 
     @Test
     void threeDuplicateAcksTriggerFastRetransmitAndRecovery() {
-        Fixture f = Fixture.establishedActive(config);
+        Fixture f = Fixture.establishedActive(withoutSack);
         f.send(f.ack(PEER_ISS + 1, ISS + 1)); // the scaled window: later ACKs repeat it exactly
         byte[] data = bytes(10 * SEG, 5);
         f.write(data);
         f.sent.clear();
         int una = ISS + 1;
-        // Segment 1 lost; 2, 3, 4 arrive and each draws a duplicate ACK.
+        // Segment 1 lost; 2, 3, 4 arrive and each draws a duplicate ACK (its SACK block unread).
         f.send(f.ack(PEER_ISS + 1, una).sack(una + SEG, una + 2 * SEG));
         f.send(f.ack(PEER_ISS + 1, una).sack(una + SEG, una + 3 * SEG));
         f.expectNothing();
@@ -117,7 +121,7 @@ class RetransmissionTest {
 
     @Test
     void aPartialAckResendsTheNextHoleAndAFullAckEndsRecovery() {
-        Fixture f = Fixture.establishedActive(config);
+        Fixture f = Fixture.establishedActive(withoutSack);
         f.send(f.ack(PEER_ISS + 1, ISS + 1)); // the scaled window: later ACKs repeat it exactly
         byte[] data = bytes(10 * SEG, 6);
         f.write(data);
