@@ -35,17 +35,23 @@ import java.util.Arrays;
  * occupancy bit per slot (a {@code long} per level) lets {@link #expire} jump over empty ticks, so
  * a huge time jump costs only the entries it passes.
  *
- * <p>Re-arming is lazy, as in Linux's TCP timers: when the new deadline is not before the time at
- * which the entry's current slot will be visited, only the deadline is recorded, and the visit
- * re-files the entry. A connection that pushes its keepalive forward on every segment therefore
- * touches one array element.
+ * <p>Re-arming is lazy, as in Linux's TCP timers: when an entry waiting in the wheel is pushed to a
+ * later deadline, only the deadline is recorded; its slot is visited no later than the old
+ * deadline, and the visit re-files it. A connection that pushes its keepalive forward on every
+ * segment therefore touches one array element. An entry already due is always moved, and so is one
+ * pushed, from inside an {@code expire} call, to a time that call has reached (the visit could
+ * otherwise fire it in the call that armed it).
  *
- * <p>Entries live in intrusive doubly-linked lists kept in primitive arrays indexed by id: 18 bytes
- * per id of capacity (8 deadline, 8 links, 2 list number), nothing per armed entry beyond that.
- * Linking into a list writes the neighbour's link with a plain store, which the CPU retires without
- * waiting for the neighbour's cache line; packing all of an entry into one 16-byte word was tried
- * and measured slower, because every neighbour update became a read-modify-write that stalls on a
- * cache miss.
+ * <p>Entries live in intrusive, circular doubly-linked lists kept in one {@code int[]}: every list
+ * has a sentinel node, so unlinking an entry needs only its two neighbours, not the list it is in,
+ * and no per-entry list number is stored. That makes 16 bytes per id of capacity (8 deadline, 8
+ * links), nothing per armed entry beyond that. Whether an entry waits in the wheel or is already
+ * due follows from its deadline: between {@code expire} calls an entry is in the due list exactly
+ * when its due tick is not after the wheel's current tick (entries armed during a call wait in a
+ * list of their own and are filed by that rule when the call ends). Linking into a list writes the neighbour's link with a plain store,
+ * which the CPU retires without waiting for the neighbour's cache line; packing all of an entry into
+ * one 16-byte word was tried and measured slower, because every neighbour update became a
+ * read-modify-write that stalls on a cache miss.
  *
  * <p>Not thread-safe: a wheel is confined to its shard's thread.
  */
@@ -57,7 +63,7 @@ public final class TimingWheel {
     /** Levels of the wheel; beyond 64^LEVELS ticks entries wait in the overflow list. */
     public static final int LEVELS = 6;
     /** Bytes of wheel state per id of capacity. */
-    public static final int BYTES_PER_ENTRY = Long.BYTES + 2 * Integer.BYTES + Short.BYTES;
+    public static final int BYTES_PER_ENTRY = Long.BYTES + 2 * Integer.BYTES;
 
     private static final int LEVEL_BITS = 6;
     private static final int SLOTS = 1 << LEVEL_BITS;
@@ -69,22 +75,27 @@ public final class TimingWheel {
     private static final int OVERFLOW = WHEEL_LISTS;
     /** Entries that fire in the next expire call, in the order they fell due. */
     private static final int DUE = WHEEL_LISTS + 1;
-    /** Entries armed during an expire call with a deadline already due: they join DUE afterwards. */
+    /**
+     * Entries armed during an expire call with a deadline already due at that call's time: they are
+     * filed by their deadline when the call ends.
+     */
     private static final int DEFERRED = WHEEL_LISTS + 2;
 
     private static final int LIST_COUNT = WHEEL_LISTS + 3;
-    private static final short UNARMED = -1;
+    /** The next link of an entry that is not armed. */
+    private static final int UNARMED = -1;
+
     private static final int NIL = -1;
     private static final long LAST_REPRESENTABLE_TICK = Long.MAX_VALUE >> TICK_SHIFT;
 
     private long[] deadlineNs;
-    /** next of id at 2*id, previous at 2*id+1: one cache line holds both. */
+    /**
+     * Node n's next at 2n, previous at 2n+1 (one cache line holds both). Nodes 0 .. LIST_COUNT-1
+     * are the lists' sentinels (an empty list's sentinel links to itself); node LIST_COUNT + id is
+     * entry id, whose next is UNARMED while it is not armed.
+     */
     private int[] links;
-    /** The list an id is in, or UNARMED. */
-    private short[] listOf;
 
-    private final int[] heads = new int[LIST_COUNT];
-    private final int[] tails = new int[LIST_COUNT];
     /** Bit s of occupied[k] is set iff slot s of level k is non-empty. */
     private final long[] occupied = new long[LEVELS];
 
@@ -108,11 +119,12 @@ public final class TimingWheel {
             throw new IllegalArgumentException("negative capacity " + initialCapacity);
         }
         deadlineNs = new long[initialCapacity];
-        links = new int[2 * initialCapacity];
-        listOf = new short[initialCapacity];
-        Arrays.fill(listOf, UNARMED);
-        Arrays.fill(heads, NIL);
-        Arrays.fill(tails, NIL);
+        links = new int[2 * (LIST_COUNT + initialCapacity)];
+        for (int list = 0; list < LIST_COUNT; list++) {
+            links[2 * list] = list;
+            links[2 * list + 1] = list;
+        }
+        markUnarmed(0, initialCapacity);
         processedTick = startNs >> TICK_SHIFT;
         latestTick = processedTick;
     }
@@ -122,24 +134,29 @@ public final class TimingWheel {
      * has already passed fires in the next {@link #expire} call.
      */
     public void arm(int id, long deadlineNs) {
-        if (id >= listOf.length || id < 0) {
+        if (id >= capacity() || id < 0) {
             grow(id);
         }
         long due = dueTick(deadlineNs);
-        boolean waitForNextCall = expiring && due <= latestTick;
-        int list = listOf[id];
-        if (list == UNARMED) {
+        int node = LIST_COUNT + id;
+        if (links[2 * node] == UNARMED) {
             size++;
-        } else if (!waitForNextCall && due >= visitTick(list)) {
-            // Lazy: the slot is visited no later than the new deadline, and the visit re-files it.
-            this.deadlineNs[id] = deadlineNs;
-            return;
         } else {
-            unlink(id, list);
+            long oldDue = dueTick(this.deadlineNs[id]);
+            // An entry due after the current tick waits in a wheel slot or the overflow list, which
+            // is visited no later than that tick and re-files it by its deadline then; during an
+            // expire call it may instead wait in DEFERRED, re-filed by its deadline when the call
+            // ends. Either way a later deadline needs only recording, unless the call has already
+            // reached it: the visit would then fire the entry in the call that armed it.
+            if (oldDue > processedTick && due >= oldDue && (!expiring || due > latestTick)) {
+                this.deadlineNs[id] = deadlineNs;
+                return;
+            }
+            unlink(node);
         }
         this.deadlineNs[id] = deadlineNs;
-        if (waitForNextCall) {
-            append(DEFERRED, id);
+        if (expiring && due <= latestTick) {
+            append(DEFERRED, node);
         } else {
             file(id, due);
         }
@@ -147,18 +164,15 @@ public final class TimingWheel {
 
     /** Disarms {@code id}; does nothing if it is not armed. */
     public void cancel(int id) {
-        if (id < listOf.length && id >= 0) {
-            int list = listOf[id];
-            if (list != UNARMED) {
-                unlink(id, list);
-                size--;
-            }
+        if (armed(id)) {
+            unlink(LIST_COUNT + id);
+            size--;
         }
     }
 
     /** Whether {@code id} has a deadline armed. */
     public boolean armed(int id) {
-        return id >= 0 && id < listOf.length && listOf[id] != UNARMED;
+        return id >= 0 && id < capacity() && links[2 * (LIST_COUNT + id)] != UNARMED;
     }
 
     /** The deadline armed for {@code id}, or {@link Long#MAX_VALUE} (never) when it is not armed. */
@@ -173,7 +187,7 @@ public final class TimingWheel {
 
     /** Ids below this are stored without growing. */
     public int capacity() {
-        return listOf.length;
+        return deadlineNs.length;
     }
 
     /** Heap bytes held by this wheel's arrays. */
@@ -198,20 +212,20 @@ public final class TimingWheel {
         int fired = 0;
         try {
             do {
-                for (int id = heads[DUE]; id != NIL; id = heads[DUE]) {
+                for (int node = links[2 * DUE]; node != DUE; node = links[2 * DUE]) {
                     if (fired >= budget) {
                         return fired;
                     }
-                    unlink(id, DUE);
+                    unlink(node);
                     size--;
                     fired++;
-                    handler.onTimer(id, nowNs);
+                    handler.onTimer(node - LIST_COUNT, nowNs);
                 }
             } while (visitNextSlot());
             return fired;
         } finally {
             expiring = false;
-            appendDeferredToDue();
+            refileDeferred();
         }
     }
 
@@ -227,7 +241,7 @@ public final class TimingWheel {
     public long nextDeadlineNs() {
         int list = nextVisitedList();
         long wheelNs = list == NIL ? Long.MAX_VALUE : ticksToNs(visitTick(list));
-        return heads[DUE] == NIL ? wheelNs : Math.min(dueEarliestNs, wheelNs);
+        return isEmpty(DUE) ? wheelNs : Math.min(dueEarliestNs, wheelNs);
     }
 
     /**
@@ -260,19 +274,19 @@ public final class TimingWheel {
         }
         int highestDifferingBit = 63 - Long.numberOfLeadingZeros(due ^ processedTick);
         if (highestDifferingBit >= HORIZON_BITS) {
-            append(OVERFLOW, id);
+            append(OVERFLOW, LIST_COUNT + id);
             return;
         }
         int level = highestDifferingBit / LEVEL_BITS;
         int slot = (int) (due >>> (level * LEVEL_BITS)) & SLOT_MASK;
-        append((level << LEVEL_BITS) | slot, id);
+        append((level << LEVEL_BITS) | slot, LIST_COUNT + id);
         occupied[level] |= 1L << slot;
     }
 
     /**
      * The tick at which a list will next be visited. A slot s of level k is visited when the current
      * tick's digits above k are unchanged and its digit k becomes s; every entry filed there is due
-     * then or later. Re-arming an entry in DUE or DEFERRED always moves it.
+     * then or later.
      */
     private long visitTick(int list) {
         if (list < WHEEL_LISTS) {
@@ -297,7 +311,7 @@ public final class TimingWheel {
                 return (level << LEVEL_BITS) | Long.numberOfTrailingZeros(bits);
             }
         }
-        return heads[OVERFLOW] != NIL ? OVERFLOW : NIL;
+        return isEmpty(OVERFLOW) ? NIL : OVERFLOW;
     }
 
     /**
@@ -314,96 +328,90 @@ public final class TimingWheel {
             return false;
         }
         processedTick = visit;
-        int id = heads[list];
-        heads[list] = NIL;
-        tails[list] = NIL;
         if (list < WHEEL_LISTS) {
             occupied[list >>> LEVEL_BITS] &= ~(1L << (list & SLOT_MASK));
         }
-        while (id != NIL) {
-            int next = links[2 * id];
-            file(id, dueTick(deadlineNs[id]));
-            id = next;
-        }
+        refileAll(list);
         return true;
     }
 
+    /**
+     * Empties {@code list} and files each of its entries by its due tick. Entries may go back into
+     * the same list (the overflow list): the walk follows the old chain, whose last node still
+     * links to the sentinel.
+     */
+    private void refileAll(int list) {
+        int node = links[2 * list];
+        links[2 * list] = list;
+        links[2 * list + 1] = list;
+        while (node != list) {
+            int next = links[2 * node];
+            int id = node - LIST_COUNT;
+            file(id, dueTick(deadlineNs[id]));
+            node = next;
+        }
+    }
+
+    private boolean isEmpty(int list) {
+        return links[2 * list] == list;
+    }
+
     private void appendDue(int id) {
-        if (heads[DUE] == NIL) {
+        if (isEmpty(DUE)) {
             dueEarliestNs = Long.MAX_VALUE;
         }
         dueEarliestNs = Math.min(dueEarliestNs, deadlineNs[id]);
-        append(DUE, id);
+        append(DUE, LIST_COUNT + id);
     }
 
-    private void append(int list, int id) {
-        int tail = tails[list];
-        links[2 * id] = NIL;
-        links[2 * id + 1] = tail;
-        if (tail == NIL) {
-            heads[list] = id;
-        } else {
-            links[2 * tail] = id;
-        }
-        tails[list] = id;
-        listOf[id] = (short) list;
+    private void append(int list, int node) {
+        int tail = links[2 * list + 1];
+        links[2 * node] = list;
+        links[2 * node + 1] = tail;
+        links[2 * tail] = node;
+        links[2 * list + 1] = node;
     }
 
-    private void unlink(int id, int list) {
-        int next = links[2 * id];
-        int previous = links[2 * id + 1];
-        if (previous == NIL) {
-            heads[list] = next;
-            if (next == NIL && list < WHEEL_LISTS) {
-                occupied[list >>> LEVEL_BITS] &= ~(1L << (list & SLOT_MASK));
-            }
-        } else {
-            links[2 * previous] = next;
+    private void unlink(int node) {
+        int next = links[2 * node];
+        int previous = links[2 * node + 1];
+        links[2 * previous] = next;
+        links[2 * next + 1] = previous;
+        links[2 * node] = UNARMED;
+        // Neighbours that are one node are the sentinel of a list that just became empty.
+        if (next == previous && next < WHEEL_LISTS) {
+            occupied[next >>> LEVEL_BITS] &= ~(1L << (next & SLOT_MASK));
         }
-        if (next == NIL) {
-            tails[list] = previous;
-        } else {
-            links[2 * next + 1] = previous;
-        }
-        listOf[id] = UNARMED;
     }
 
-    private void appendDeferredToDue() {
-        int first = heads[DEFERRED];
-        if (first == NIL) {
-            return;
+    /**
+     * After an expire call, files the entries armed during it with deadlines already due: into the
+     * due list when their tick has been reached, else into the wheel, which the next call catches
+     * up through. Either way they fire in the next call, never in the one that armed them.
+     */
+    private void refileDeferred() {
+        if (!isEmpty(DEFERRED)) {
+            refileAll(DEFERRED);
         }
-        if (heads[DUE] == NIL) {
-            dueEarliestNs = Long.MAX_VALUE;
+    }
+
+    private void markUnarmed(int fromId, int toId) {
+        for (int id = fromId; id < toId; id++) {
+            links[2 * (LIST_COUNT + id)] = UNARMED;
         }
-        for (int id = first; id != NIL; id = links[2 * id]) {
-            listOf[id] = DUE;
-            dueEarliestNs = Math.min(dueEarliestNs, deadlineNs[id]);
-        }
-        int dueTail = tails[DUE];
-        if (dueTail == NIL) {
-            heads[DUE] = first;
-        } else {
-            links[2 * dueTail] = first;
-            links[2 * first + 1] = dueTail;
-        }
-        tails[DUE] = tails[DEFERRED];
-        heads[DEFERRED] = NIL;
-        tails[DEFERRED] = NIL;
     }
 
     private void grow(int id) {
         if (id < 0) {
             throw new IllegalArgumentException("negative timer id " + id);
         }
-        int oldCapacity = listOf.length;
-        int newCapacity = (int) Math.min(Math.max((long) id + 1, 2L * oldCapacity), Integer.MAX_VALUE / 2);
+        int oldCapacity = capacity();
+        int newCapacity = (int) Math.min(Math.max((long) id + 1, 2L * oldCapacity), Integer.MAX_VALUE / 2 - LIST_COUNT);
         if (id >= newCapacity) {
             throw new IllegalArgumentException("timer id too large: " + id);
         }
         deadlineNs = Arrays.copyOf(deadlineNs, newCapacity);
-        links = Arrays.copyOf(links, 2 * newCapacity);
-        listOf = Arrays.copyOf(listOf, newCapacity);
-        Arrays.fill(listOf, oldCapacity, newCapacity, UNARMED);
+        links = Arrays.copyOf(links, 2 * (LIST_COUNT + newCapacity));
+        markUnarmed(oldCapacity, newCapacity);
     }
 }

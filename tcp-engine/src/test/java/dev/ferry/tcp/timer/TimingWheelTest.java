@@ -365,7 +365,141 @@ class TimingWheelTest {
     }
 
     @Test
-    void holdsTenMillionArmedEntriesAt18BytesEachAndFiresEachOnce() {
+    void anEntryArmedDuringACallCutShortByItsBudgetCanStillBePushedLater() {
+        // The call stops (budget 1) before reaching the time it was given; an entry armed in the
+        // callback for a time in between waits for the next call, and pushing it later from outside
+        // must move it: it may not fire at its old time.
+        TimingWheel wheel = new TimingWheel(4, 0);
+        wheel.arm(0, 10 * TICK);
+        wheel.arm(1, 20 * TICK);
+        List<Integer> fired = new ArrayList<>();
+        TimerHandler handler = (id, nowNs) -> {
+            fired.add(id);
+            if (id == 0) {
+                wheel.arm(2, 25 * TICK);
+            }
+        };
+        assertThat(wheel.expire(30 * TICK, handler, 1)).isEqualTo(1);
+        assertThat(fired).containsExactly(0);
+        wheel.arm(2, 1000 * TICK);
+        assertThat(wheel.expire(31 * TICK, handler, 10)).isEqualTo(1);
+        assertThat(fired).containsExactly(0, 1);
+        assertThat(wheel.deadlineNs(2)).isEqualTo(1000 * TICK);
+        assertThat(wheel.expire(999 * TICK, handler, 10)).isZero();
+        assertThat(wheel.expire(1000 * TICK, handler, 10)).isEqualTo(1);
+        assertThat(fired).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void aDueEntryPushedLaterLeavesTheDueListAndFiresAtItsNewTime() {
+        TimingWheel wheel = new TimingWheel(4, 0);
+        Recorder recorder = new Recorder();
+        // Entry 1 is left due by the budget; entry 2 is due as soon as it is armed.
+        wheel.arm(0, 10 * TICK);
+        wheel.arm(1, 10 * TICK);
+        assertThat(wheel.expire(10 * TICK, recorder, 1)).isEqualTo(1);
+        wheel.arm(2, 3 * TICK);
+        assertThat(wheel.nsUntilNext(10 * TICK)).isZero();
+
+        wheel.arm(1, 50 * TICK);
+        wheel.arm(2, 30 * TICK);
+        assertThat(wheel.nsUntilNext(10 * TICK)).isEqualTo(20 * TICK);
+        assertThat(wheel.expire(30 * TICK - 1, recorder, 10)).isZero();
+        assertThat(wheel.expire(30 * TICK, recorder, 10)).isEqualTo(1);
+        assertThat(wheel.expire(50 * TICK - 1, recorder, 10)).isZero();
+        assertThat(wheel.expire(50 * TICK, recorder, 10)).isEqualTo(1);
+        assertThat(recorder.take()).containsExactly(0, 2, 1);
+        assertThat(wheel.size()).isZero();
+    }
+
+    @Test
+    void cancellingDueEntriesAtEitherEndOrInTheMiddleKeepsTheRestInOrder() {
+        TimingWheel wheel = new TimingWheel(8, 0);
+        Recorder recorder = new Recorder();
+        for (int id = 0; id < 6; id++) {
+            wheel.arm(id, (id + 1) * TICK);
+        }
+        assertThat(wheel.expire(10 * TICK, recorder, 1)).isEqualTo(1);
+        // 1..5 are due now; cancel the first, the last and one in between.
+        wheel.cancel(1);
+        wheel.cancel(5);
+        wheel.cancel(3);
+        assertThat(wheel.armed(3)).isFalse();
+        assertThat(wheel.size()).isEqualTo(2);
+        assertThat(wheel.expire(10 * TICK, recorder, 10)).isEqualTo(2);
+        assertThat(recorder.take()).containsExactly(0, 2, 4);
+
+        // Cancelling every due entry leaves nothing to wait for.
+        wheel.arm(6, TICK);
+        wheel.arm(7, 2 * TICK);
+        wheel.cancel(7);
+        wheel.cancel(6);
+        assertThat(wheel.nextDeadlineNs()).isEqualTo(Long.MAX_VALUE);
+        assertThat(wheel.expire(20 * TICK, recorder, 10)).isZero();
+    }
+
+    @Test
+    void growingTheCapacityKeepsEveryArmedEntryWhereItWas() {
+        TimingWheel wheel = new TimingWheel(1, 0);
+        Recorder recorder = new Recorder();
+        long overflowNs = (1L << 37) * TICK; // beyond the wheel's horizon of 2^36 ticks
+        wheel.arm(0, 3 * TICK);
+        wheel.arm(1, 3 * TICK); // grows while 0 waits in a slot
+        assertThat(wheel.expire(3 * TICK, recorder, 1)).isEqualTo(1);
+        // Each arm below grows the wheel while 1 waits in the due list and others in their slots.
+        wheel.arm(2, 10 * TICK);
+        wheel.arm(3, 5_000 * TICK);
+        wheel.arm(5, overflowNs);
+        wheel.arm(6, 20 * TICK);
+        wheel.arm(100, 10 * TICK);
+        assertThat(wheel.capacity()).isGreaterThan(100);
+        assertThat(wheel.size()).isEqualTo(6);
+        for (int id = 7; id < 100; id++) {
+            assertThat(wheel.armed(id)).as("id %d", id).isFalse();
+        }
+        assertThat(wheel.armed(4)).isFalse();
+
+        wheel.cancel(6);
+        wheel.arm(3, 6_000 * TICK); // pushed later after the growth: lazy
+        assertThat(wheel.expire(20 * TICK, recorder, 10)).isEqualTo(3);
+        assertThat(recorder.take()).containsExactly(0, 1, 2, 100);
+        assertThat(wheel.expire(6_000 * TICK - 1, recorder, 10)).isZero();
+        assertThat(wheel.expire(6_000 * TICK, recorder, 10)).isEqualTo(1);
+        assertThat(wheel.expire(overflowNs - 1, recorder, 10)).isZero();
+        assertThat(wheel.expire(overflowNs, recorder, 10)).isEqualTo(1);
+        assertThat(recorder.take()).containsExactly(3, 5);
+        assertThat(wheel.size()).isZero();
+    }
+
+    @Test
+    void aCallbackPushingAnEntryLaterWithinItsCallDefersItAndBeyondItHonoursTheNewTime() {
+        TimingWheel wheel = new TimingWheel(4, 0);
+        List<Integer> fired = new ArrayList<>();
+        wheel.arm(0, 10 * TICK);
+        wheel.arm(1, 40 * TICK);
+        wheel.arm(3, 12 * TICK);
+        TimerHandler handler = (id, nowNs) -> {
+            fired.add(id);
+            if (id == 0) {
+                wheel.arm(1, 100 * TICK); // waiting in the wheel, pushed beyond this call's time
+                wheel.arm(2, 15 * TICK); // already due at this call's time: waits for the next call
+                wheel.arm(2, 90 * TICK); // and then pushed beyond it
+                wheel.arm(3, 18 * TICK); // pushed later but still within this call's time: next call
+            }
+        };
+        assertThat(wheel.expire(20 * TICK, handler, 10)).isEqualTo(1);
+        assertThat(fired).containsExactly(0);
+        assertThat(wheel.expire(20 * TICK, handler, 10)).isEqualTo(1);
+        assertThat(fired).containsExactly(0, 3);
+        assertThat(wheel.expire(90 * TICK - 1, handler, 10)).isZero();
+        assertThat(wheel.expire(90 * TICK, handler, 10)).isEqualTo(1);
+        assertThat(wheel.expire(100 * TICK - 1, handler, 10)).isZero();
+        assertThat(wheel.expire(100 * TICK, handler, 10)).isEqualTo(1);
+        assertThat(fired).containsExactly(0, 3, 2, 1);
+    }
+
+    @Test
+    void holdsTenMillionArmedEntriesAt16BytesEachAndFiresEachOnce() {
         int entries = 10_000_000;
         TimingWheel wheel = new TimingWheel(entries, 0);
         // Deadlines spread over an hour, in a scrambled id order.
@@ -374,8 +508,8 @@ class TimingWheelTest {
             wheel.arm(id, 1 + (long) i * 360);
         }
         assertThat(wheel.size()).isEqualTo(entries);
-        assertThat(TimingWheel.BYTES_PER_ENTRY).isEqualTo(18);
-        assertThat(wheel.footprintBytes()).isLessThan(18L * entries + 8_192);
+        assertThat(TimingWheel.BYTES_PER_ENTRY).isEqualTo(16);
+        assertThat(wheel.footprintBytes()).isLessThan(16L * entries + 8_192);
 
         long[] firedCount = new long[1];
         boolean[] seen = new boolean[entries];
