@@ -2,7 +2,9 @@
 # ferry serve against the kernel's own servers, back to back under the same pinning (see
 # BENCHMARKS.md, "ferry serve vs the kernel"). Run as root from anywhere:
 #
-#   e2e/bench/serve-vs-kernel.sh [--duration S] [--rounds N] [--conns C] [--fifo]
+#   e2e/bench/serve-vs-kernel.sh [--duration S] [--rounds N] [--conns C] [--fifo] [--ferry-args "..."]
+#
+# --ferry-args passes options to both `ferry serve` processes (e.g. "--coalesce-us 0").
 #
 # Two namespaces joined by a veth pair (198.18.100.0/24, the benchmarking range): a "pod" whose
 # servers are pinned to CPU 1 and a "client" pinned to CPU 0. Kernel side: nginx (one worker) for
@@ -23,13 +25,15 @@ DURATION=10
 ROUNDS=3
 CONNS=50
 FIFO=0
+FERRY_ARGS=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
         --rounds) ROUNDS=$2; shift 2 ;;
         --conns) CONNS=$2; shift 2 ;;
         --fifo) FIFO=1; shift ;;
-        *) echo "usage: $0 [--duration S] [--rounds N] [--conns C] [--fifo]" >&2; exit 2 ;;
+        --ferry-args) FERRY_ARGS=$2; shift 2 ;;
+        *) echo "usage: $0 [--duration S] [--rounds N] [--conns C] [--fifo] [--ferry-args \"...\"]" >&2; exit 2 ;;
     esac
 done
 for tool in nginx sockperf wrk ip taskset nft; do
@@ -216,10 +220,11 @@ idle_cpu() { # label server: the server's CPU while nothing at all comes in
     add "$1.idle_cpu_pct" "$(awk -v s=$((t1 - t0)) 'BEGIN { printf "%.2f", s / 5e9 * 100 }')"
 }
 
-FERRY=("${IN_POD[@]}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$JAR" serve --interface veth0 --stats-ms 0)
+# shellcheck disable=SC2206 # FERRY_ARGS is a list of options, split on purpose
+FERRY=("${IN_POD[@]}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$JAR" serve --interface veth0 --stats-ms 0 $FERRY_ARGS)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) vCPU, load average $LOAD_BEFORE; client CPU 0, servers CPU 1;" \
-    "${DURATION}s x $ROUNDS rounds, wrk -c $CONNS, priority ${PRIO[*]:-normal}" >&2
+    "${DURATION}s x $ROUNDS rounds, wrk -c $CONNS, priority ${PRIO[*]:-normal}, ferry serve options: ${FERRY_ARGS:-defaults}" >&2
 
 # ---- round trips: sockperf ping-pong, 64-byte messages, at 1,000/s (light) and as fast as it goes
 start sockperf-server "${IN_POD[@]}" "${PRIO[@]}" sockperf server --tcp -i "$POD_IP" -p "$SOCKPERF_PORT"

@@ -81,6 +81,62 @@ class ShardLoopTest {
     }
 
     @Test
+    void denseTrafficIsCollectedInBatchesWithoutLosingAFrame() throws Exception {
+        try (TwoHosts hosts = new TwoHosts("dense");
+                PacketSocket socket = hosts.open(PacketSocket.builder(TwoHosts.LOCAL_IF)
+                        .rxMode(RxMode.PEEK)
+                        .doorbell(true)
+                        .retireTimeoutMs(10_000)
+                        .txRing(0, 0)
+                        .filter(UdpFilter.to(9999)))) {
+            AtomicInteger frames = new AtomicInteger();
+            ShardLoop loop = ShardLoop.builder(
+                            new RingLink(socket), (m, o, l, c) -> frames.incrementAndGet(), new Work(0))
+                    .coalesceNs(200_000)
+                    .start();
+            int sent = 30_000;
+            try {
+                hosts.peerSendsUdp(9999, sent, 64);
+                awaitValue(frames::get, sent);
+            } finally {
+                loop.close();
+            }
+            assertThat(frames.get()).isEqualTo(sent);
+            assertThat(socket.statistics().drops()).isZero();
+            // Frames came faster than the thread wakes, so wake-ups found several and it batched.
+            assertThat(loop.coalescedSleeps()).isPositive();
+        }
+    }
+
+    @Test
+    void sparseFramesStillWakeTheLoopOneByOneWhenCoalescingIsOn() throws Exception {
+        try (TwoHosts hosts = new TwoHosts("sparse");
+                PacketSocket socket = hosts.open(PacketSocket.builder(TwoHosts.LOCAL_IF)
+                        .rxMode(RxMode.PEEK)
+                        .doorbell(true)
+                        .retireTimeoutMs(10_000)
+                        .txRing(0, 0)
+                        .filter(UdpFilter.to(9999)))) {
+            AtomicInteger frames = new AtomicInteger();
+            ShardLoop loop = ShardLoop.builder(
+                            new RingLink(socket), (m, o, l, c) -> frames.incrementAndGet(), new Work(0))
+                    .coalesceNs(200_000)
+                    .start();
+            try {
+                hosts.peerSendsUdp(9999, 10, 64, 20);
+                awaitValue(frames::get, 10);
+            } finally {
+                loop.close();
+            }
+            // Each frame woke the loop through the doorbell, from the open block, and none waited
+            // for a batch.
+            assertThat(socket.rx().framesReadEarly()).isEqualTo(10);
+            assertThat(socket.doorbell().rings()).isGreaterThanOrEqualTo(10);
+            assertThat(loop.coalescedSleeps()).isZero();
+        }
+    }
+
+    @Test
     void wakeupRunsCommandsFromOtherThreadsWhenNothingElseWouldWakeTheLoop() throws Exception {
         try (TwoHosts hosts = new TwoHosts("wake");
                 PacketSocket socket = hosts.open(

@@ -50,16 +50,22 @@ final class TwoHosts implements AutoCloseable {
 
     /** Sends {@code count} UDP datagrams from the peer's kernel to local:{@code port}, {@code size} bytes each. */
     void peerSendsUdp(int port, int count, int size) {
+        peerSendsUdp(port, count, size, 0);
+    }
+
+    /** Sends {@code count} datagrams from the peer, {@code gapMs} apart (0: as fast as Python can). */
+    void peerSendsUdp(int port, int count, int size, int gapMs) {
         peer.exec(
                 "/usr/bin/python3",
                 "-c",
                 String.join(
                         "\n",
-                        "import socket",
+                        "import socket, time",
                         "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
                         "for i in range(" + count + "):",
                         "    s.sendto(i.to_bytes(4, 'big') + bytes(" + (size - 4) + "), ('" + LOCAL_V4 + "', " + port
-                                + "))"));
+                                + "))",
+                        "    if " + gapMs + ": time.sleep(" + gapMs / 1000.0 + ")"));
     }
 
     @Override

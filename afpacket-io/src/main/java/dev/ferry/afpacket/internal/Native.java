@@ -63,6 +63,8 @@ public final class Native {
             "sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SENDMMSG =
             downcall("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle RECVMMSG =
+            downcall("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle RECV =
             downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX =
@@ -216,6 +218,18 @@ public final class Native {
     public static int sendmmsg(MemorySegment st, int fd, MemorySegment messages, int count, int flags) {
         try {
             return (int) SENDMMSG.invokeExact(st, fd, messages, count, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * recvmmsg without a timeout: up to {@code count} messages into {@code messages} (an array of
+     * mmsghdr); returns how many came, or -1 (errno EAGAIN with MSG_DONTWAIT when none waited).
+     */
+    public static int recvmmsg(MemorySegment st, int fd, MemorySegment messages, int count, int flags) {
+        try {
+            return (int) RECVMMSG.invokeExact(st, fd, messages, count, flags, MemorySegment.NULL);
         } catch (Throwable t) {
             throw rethrow(t);
         }

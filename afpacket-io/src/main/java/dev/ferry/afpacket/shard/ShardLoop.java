@@ -8,6 +8,7 @@ import dev.ferry.afpacket.Doorbell;
 import dev.ferry.afpacket.RxRing;
 import dev.ferry.afpacket.internal.Kernel;
 import dev.ferry.afpacket.internal.Native;
+import dev.ferry.afpacket.internal.Scheduling;
 import dev.ferry.tcp.link.FrameReceiver;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,6 +25,17 @@ import java.util.Objects;
  * from other threads. Before sleeping it drains the doorbell and looks at the ring once more, so a
  * frame that arrived in between is not left waiting for a block to retire.
  *
+ * <p>Coalescing under load ({@code coalesceNs}, the idea of Linux's {@code napi_defer_hard_irqs}
+ * with {@code gro_flush_timeout}): a doorbell wakes the shard once per sleep, and each wake-up costs
+ * the CPU that received the frame a wake of this thread and this thread a {@code ppoll} round
+ * trip. When frames come densely that is paid for one or two frames a time. So when the first turn
+ * after a sleep finds two frames or more (they piled up while the thread woke), the next sleeps
+ * leave the doorbell full (the kernel then drops its copies cheaply and wakes nobody) and wait on a
+ * timer of {@code coalesceNs} instead, collecting a batch; as soon as a turn after such a sleep finds
+ * fewer than two frames, batching no longer pays and the doorbell is back. A lone request/response
+ * exchange therefore keeps per-packet wake-ups and its latency; only dense traffic waits, at most
+ * {@code coalesceNs}, for its batch.
+ *
  * <p>The link, receiver and work are used by the shard thread only; {@link #wakeup()} and {@link
  * #close()} may be called from any thread.
  */
@@ -35,6 +47,7 @@ public final class ShardLoop implements AutoCloseable {
         private final ShardWork work;
         private int frameBudget = 256;
         private long spinNs = 0;
+        private long coalesceNs = 0;
         private String name = "ferry-shard";
 
         private Builder(RingLink link, FrameReceiver receiver, ShardWork work) {
@@ -56,6 +69,18 @@ public final class ShardLoop implements AutoCloseable {
          */
         public Builder spinNs(long ns) {
             this.spinNs = ns;
+            return this;
+        }
+
+        /**
+         * How long a sleep under dense traffic may wait to collect a batch instead of waking per
+         * frame (default 0: never; see the class comment). Only useful with a doorbell.
+         */
+        public Builder coalesceNs(long ns) {
+            if (ns < 0) {
+                throw new IllegalArgumentException("negative coalescing window " + ns);
+            }
+            this.coalesceNs = ns;
             return this;
         }
 
@@ -83,6 +108,7 @@ public final class ShardLoop implements AutoCloseable {
     private final ShardWork work;
     private final int frameBudget;
     private final long spinNs;
+    private final long coalesceNs;
     private final RxRing rx;
     private final Doorbell doorbell;
     private final int ringFd;
@@ -103,6 +129,12 @@ public final class ShardLoop implements AutoCloseable {
     private long turns;
     private long sleeps;
     private long framesReceived;
+    private long coalescedSleeps;
+    private int lastTurnFrames;
+    /** The next turn is the first after a sleep: it decides whether the next sleep coalesces. */
+    private boolean firstTurnAfterSleep;
+
+    private boolean coalescing;
     private boolean closed;
 
     private ShardLoop(Builder b) {
@@ -111,6 +143,7 @@ public final class ShardLoop implements AutoCloseable {
         this.work = b.work;
         this.frameBudget = b.frameBudget;
         this.spinNs = b.spinNs;
+        this.coalesceNs = b.coalesceNs;
         this.rx = link.socket().rx();
         this.doorbell = link.socket().doorbell();
         this.ringFd = link.socket().fd();
@@ -151,9 +184,18 @@ public final class ShardLoop implements AutoCloseable {
 
     private void run() {
         try {
+            if (coalesceNs > 0) {
+                // A coalescing sleep is short; the default 50 µs slack would dwarf it.
+                Scheduling.currentThreadTimerSlack(Math.max(1_000L, coalesceNs / 8));
+            }
             while (running) {
                 long nowNs = System.nanoTime();
-                if (turn(nowNs) > 0) {
+                int done = turn(nowNs);
+                if (firstTurnAfterSleep) {
+                    firstTurnAfterSleep = false;
+                    coalescing = coalesceNs > 0 && lastTurnFrames >= 2;
+                }
+                if (done > 0) {
                     lastActivityNs = nowNs;
                 } else {
                     idle(nowNs);
@@ -170,10 +212,13 @@ public final class ShardLoop implements AutoCloseable {
      */
     public int turn(long nowNs) {
         turns++;
+        long ringFramesBefore = rx.framesRead();
         int frames = link.receive(receiver, frameBudget);
         framesReceived += frames;
         int done = work.doWork(nowNs);
         link.flushTx();
+        // The work may read the ring itself (a stack that receives inside its own poll).
+        lastTurnFrames = (int) (rx.framesRead() - ringFramesBefore);
         return frames + done;
     }
 
@@ -182,28 +227,39 @@ public final class ShardLoop implements AutoCloseable {
             Thread.onSpinWait();
             return;
         }
-        if (doorbell != null) {
+        boolean coalesce = coalescing && doorbell != null;
+        if (doorbell != null && !coalesce) {
             doorbell.drain();
         }
         if (rx.hasPendingFrame()) {
             return;
         }
+        long leftNs = Long.MAX_VALUE;
         long deadline = work.nextDeadlineNs();
-        MemorySegment wait = MemorySegment.NULL;
         if (deadline != Long.MAX_VALUE) {
-            long leftNs = deadline - System.nanoTime();
+            leftNs = deadline - System.nanoTime();
             if (leftNs <= 0) {
                 return;
             }
+        }
+        MemorySegment wait = MemorySegment.NULL;
+        if (coalesce) {
+            leftNs = Math.min(leftNs, coalesceNs);
+            coalescedSleeps++;
+        }
+        if (leftNs != Long.MAX_VALUE) {
             timeout.set(JAVA_LONG, 0, leftNs / 1_000_000_000L);
             timeout.set(JAVA_LONG, 8, leftNs % 1_000_000_000L);
             wait = timeout;
         }
         sleeps++;
-        for (int i = 0; i < pollCount; i++) {
+        // The doorbell is the last poll entry: a coalescing sleep leaves it out.
+        int count = coalesce ? pollCount - 1 : pollCount;
+        for (int i = 0; i < count; i++) {
             pollFds.set(JAVA_SHORT, i * Native.POLLFD.byteSize() + 6, (short) 0);
         }
-        Native.ppoll(callState, pollFds, pollCount, wait);
+        Native.ppoll(callState, pollFds, count, wait);
+        firstTurnAfterSleep = true;
         if (pollFds.get(JAVA_SHORT, Native.POLLFD.byteSize() + 6) != 0) {
             Native.read(callState, eventFd, eventBuffer, 8); // clears the eventfd
         }
@@ -240,6 +296,11 @@ public final class ShardLoop implements AutoCloseable {
     /** Times the loop slept in ppoll. Read from the shard thread, or after close. */
     public long sleeps() {
         return sleeps;
+    }
+
+    /** Sleeps that waited on the coalescing timer instead of the doorbell. Read from the shard thread, or after close. */
+    public long coalescedSleeps() {
+        return coalescedSleeps;
     }
 
     /** Frames handed to the receiver. Read from the shard thread, or after close. */

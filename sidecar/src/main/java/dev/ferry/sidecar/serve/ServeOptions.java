@@ -25,12 +25,16 @@ record ServeOptions(
         int shards,
         int fanoutGroup,
         long spinNs,
+        long coalesceNs,
         int bodyBytes,
         boolean offload,
         TxPath txPath,
         boolean silence,
         boolean silenceAtIngress,
         int statsIntervalMs) {
+
+    /** See ShardLoop's class comment; chosen in BENCHMARKS.md "Coalescing wake-ups". */
+    static final int DEFAULT_COALESCE_US = 20;
 
     static final String USAGE = """
             usage: ferry serve --interface IF --port P [options]
@@ -45,6 +49,8 @@ record ServeOptions(
               --body-bytes N     size of the HTTP response body (default 6)
               --shards N         ring pairs and threads, flows spread by fanout hash (default 1)
               --spin-us N        spin this long after traffic before sleeping (default 0)
+              --coalesce-us N    under dense traffic, sleep up to N µs to collect a batch instead
+                                 of waking per frame (default 20, 0: always wake per frame)
               --no-offload       no virtio_net_hdr: no GSO/checksum offload on the rings
               --tx PATH          mixed (default: frames up to the MTU are copied and sent in one
                                  sendmmsg per turn, GSO super-frames go through the TX ring) |
@@ -68,6 +74,7 @@ record ServeOptions(
                         "body-bytes",
                         "shards",
                         "spin-us",
+                        "coalesce-us",
                         "stats-ms",
                         "tx",
                         "silence-hook"),
@@ -107,6 +114,7 @@ record ServeOptions(
                 // One fanout group per serving process and port: ids are per network namespace.
                 (int) (ProcessHandle.current().pid() ^ port) & 0xffff,
                 a.integer("spin-us", 0, 0, 1_000_000) * 1_000L,
+                a.integer("coalesce-us", DEFAULT_COALESCE_US, 0, 10_000) * 1_000L,
                 a.integer("body-bytes", 6, 1, 60_000),
                 !a.flag("no-offload"),
                 TxPath.parse(a.string("tx", "mixed")),

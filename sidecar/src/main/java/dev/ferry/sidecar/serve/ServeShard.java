@@ -72,6 +72,7 @@ final class ServeShard implements AutoCloseable {
         this.loop = ShardLoop.builder(link, (m, o, l, c) -> {}, work)
                 .frameBudget(0)
                 .spinNs(options.spinNs())
+                .coalesceNs(options.coalesceNs())
                 .name("ferry-shard-" + index)
                 .start();
         stack.onWakeupRequested(loop::wakeup);
