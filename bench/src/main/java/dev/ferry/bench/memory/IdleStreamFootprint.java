@@ -89,6 +89,13 @@ public final class IdleStreamFootprint {
                         new Object[] {new String[0]},
                         new String[] {String[].class.getName()});
         histogram.lines().limit(16).forEach(System.out::println);
+        // The side object only some streams allocate: none should be left by plain idle streams.
+        long extras = histogram
+                .lines()
+                .filter(line -> line.endsWith(" dev.ferry.tcp.conn.ConnectionExtras"))
+                .mapToLong(line -> Long.parseLong(line.trim().split("\\s+")[1]))
+                .sum();
+        System.out.printf("connections holding a ConnectionExtras: %d%n", extras);
         // Keep everything reachable until the histogram is taken.
         if (server.flowCount() + clients.size() == 42) {
             System.out.println(clients);

@@ -23,7 +23,7 @@ final class AckArrival {
 
     /** Returns false when the segment must be dropped here (or the connection ended). */
     static boolean process(TcpConnection c, SegmentIn in, long nowNs) {
-        if (c.state == TcpState.SYN_RECEIVED && !completeHandshake(c, in)) {
+        if (c.state() == TcpState.SYN_RECEIVED && !completeHandshake(c, in)) {
             return false;
         }
         int ack = in.ack();
@@ -59,7 +59,7 @@ final class AckArrival {
             c.host.counters().increment(TcpCounter.DROP_ACCEPT_QUEUE_FULL);
             return false;
         }
-        c.state = c.has(F_FIN_QUEUED) ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
+        c.state(c.has(F_FIN_QUEUED) ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED);
         c.flags |= c.isPassive() ? F_NOTIFY_LISTENER : F_NOTIFY_OPEN;
         c.t.sndWl1 = in.seq() - 1; // make the window update below apply
         HandshakeArrival.startCongestionControl(c);
@@ -81,7 +81,7 @@ final class AckArrival {
         if (!Seq.le(c.sndUna, ack) || !newer) {
             return false;
         }
-        int window = in.window() << c.sndScale;
+        int window = in.window() << c.sendWindowScale();
         boolean changed = window != c.sndWnd;
         if (c.sndWnd == 0 && window > 0) {
             c.t.rtt.resetBackoff(); // the zero window opened: probing is over
@@ -141,7 +141,7 @@ final class AckArrival {
         if (!finAcked) {
             return true;
         }
-        switch (c.state) {
+        switch (c.state()) {
             case FIN_WAIT_1 -> enterFinWait2(c, nowNs); // our side is done; the peer's may go on
             case CLOSING -> {
                 c.enterTimeWait(nowNs); // both FINs are acknowledged
@@ -158,7 +158,7 @@ final class AckArrival {
     }
 
     private static void enterFinWait2(TcpConnection c, long nowNs) {
-        c.state = TcpState.FIN_WAIT_2;
+        c.state(TcpState.FIN_WAIT_2);
         long timeout = c.config.finWait2TimeoutNs();
         // A fully closed stream must not wait forever for a peer that never closes (Linux
         // tcp_fin_timeout); a half-closed one is re-checked each period (TimerEvents).

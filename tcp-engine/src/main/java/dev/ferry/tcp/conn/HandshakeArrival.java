@@ -23,7 +23,7 @@ final class HandshakeArrival {
     /** A listener's SYN: the new connection goes to SYN_RECEIVED with its SYN-ACK pending. */
     static void onListenSyn(TcpConnection c, SegmentIn syn) {
         c.flags |= F_PASSIVE;
-        c.state = TcpState.SYN_RECEIVED;
+        c.state(TcpState.SYN_RECEIVED);
         takePeerSyn(c, syn);
         negotiate(c, syn);
         c.wantOutput();
@@ -58,7 +58,7 @@ final class HandshakeArrival {
             establishActive(c, in, nowNs);
         } else {
             // Simultaneous open (RFC 9293 3.5, figure 7): answer with SYN-ACK from the same ISS.
-            c.state = TcpState.SYN_RECEIVED;
+            c.state(TcpState.SYN_RECEIVED);
             c.t.sndNxt = c.t.iss;
         }
     }
@@ -70,7 +70,7 @@ final class HandshakeArrival {
         c.t.rtt.onAck(in.ack(), nowNs, c.config);
         c.t.rtt.resetBackoff();
         c.t.rtxDeadlineNs = NONE;
-        c.state = c.has(F_FIN_QUEUED) ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
+        c.state(c.has(F_FIN_QUEUED) ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED);
         startCongestionControl(c);
         c.ackNow();
     }
@@ -107,12 +107,10 @@ final class HandshakeArrival {
                 c.host.counters().increment(TcpCounter.PEER_WINDOW_SCALE_CLAMPED); // RFC 7323 2.3
                 shift = 14;
             }
-            c.sndScale = (byte) shift;
-            c.rcvScale = (byte) config.receiveWindowScale();
+            c.windowShifts(shift, config.receiveWindowScale());
             c.flags |= F_WINDOW_SCALING;
         } else {
-            c.sndScale = 0;
-            c.rcvScale = 0;
+            c.windowShifts(0, 0);
         }
         if (config.sack() && syn.sackPermitted()) {
             c.flags |= F_SACK;

@@ -35,7 +35,7 @@ final class Sender {
     private Sender() {}
 
     static void output(TcpConnection c, long nowNs) {
-        switch (c.state) {
+        switch (c.state()) {
             case SYN_SENT, SYN_RECEIVED -> handshakeOutput(c, nowNs); // our SYN until it is acknowledged
             case ESTABLISHED, FIN_WAIT_1, CLOSE_WAIT, CLOSING, LAST_ACK -> {
                 dataOutput(c, nowNs); // data and our FIN may be queued or outstanding
@@ -55,20 +55,20 @@ final class Sender {
         if (c.t.sndNxt == c.t.iss && !sendSyn(c, nowNs)) {
             return;
         }
-        if (c.state == TcpState.SYN_RECEIVED) {
+        if (c.state() == TcpState.SYN_RECEIVED) {
             ackIfOwed(c, nowNs);
         }
     }
 
     private static boolean sendSyn(TcpConnection c, long nowNs) {
-        boolean synAck = c.state == TcpState.SYN_RECEIVED;
+        boolean synAck = c.state() == TcpState.SYN_RECEIVED;
         int window = Math.min(65_535, c.receiveSpace()); // a SYN's window is never scaled
         SegmentOut out = c.host.segmentOut();
         out.start(synAck ? TcpFlags.SYN | TcpFlags.ACK : TcpFlags.SYN, c.t.iss, synAck ? c.rcvNxt : 0, window);
         TcpConfig config = c.config;
         if (synAck) {
             // Answer only what the peer offered (negotiate() cleared what it did not).
-            out.synOptions(c.ourMss(), c.has(F_WINDOW_SCALING) ? c.rcvScale : -1, c.has(F_SACK));
+            out.synOptions(c.ourMss(), c.has(F_WINDOW_SCALING) ? c.receiveWindowScale() : -1, c.has(F_SACK));
             if (c.has(F_TIMESTAMPS)) {
                 out.timestamps(Timestamps.clock(nowNs, c.tsOffset), c.tsRecent);
             }
@@ -191,7 +191,7 @@ final class Sender {
             return NOTHING_TO_SEND;
         }
         int flight = Seq.distance(c.sndUna, c.t.sndNxt);
-        if (flight == 0 && nowNs - c.lastSendNs > c.t.rtt.rtoNs(c.config)) {
+        if (flight == 0 && nowNs - c.lastSendNs() > c.t.rtt.rtoNs(c.config)) {
             c.t.congestion.onIdleRestart(dataMss(c), c.config.initialWindowSegments()); // RFC 5681 4.1
         }
         // The peer's window bounds the sequence space; cwnd bounds what is in the network (pipe).
@@ -245,11 +245,11 @@ final class Sender {
     private static void afterDataSent(TcpConnection c, int length, boolean fin, int flightBefore, long nowNs) {
         int end = c.t.sndNxt + length;
         if (Seq.lt(c.t.sndNxt, c.t.sndMax)) {
-            c.retransmits++;
+            c.countRetransmit();
             c.t.rtt.cancelTiming(); // Karn's rule
-            c.bytesOut += Math.max(0, Seq.distance(c.t.sndMax, end));
+            c.countBytesOut(Math.max(0, Seq.distance(c.t.sndMax, end)));
         } else {
-            c.bytesOut += length;
+            c.countBytesOut(length);
             c.t.rtt.startTiming(end, nowNs);
         }
         if (flightBefore == 0 || c.t.rtxDeadlineNs == NONE) {
@@ -257,9 +257,9 @@ final class Sender {
         }
         c.t.sndNxt = end + (fin ? 1 : 0);
         c.t.sndMax = Seq.max(c.t.sndMax, c.t.sndNxt);
-        c.lastSendNs = nowNs;
+        c.lastSendNs(nowNs);
         if (length > 0) {
-            c.lastDataNs = nowNs;
+            c.lastDataNs(nowNs);
         }
         ackSent(c);
     }
@@ -300,9 +300,9 @@ final class Sender {
         if (!transmit(c, out)) {
             return 0;
         }
-        c.retransmits++;
+        c.countRetransmit();
         c.t.rtt.cancelTiming();
-        c.lastSendNs = nowNs;
+        c.lastSendNs(nowNs);
         ackSent(c);
         if (c.t.rtxDeadlineNs == NONE) {
             c.t.rtxDeadlineNs = nowNs + c.t.rtt.rtoNs(c.config);
@@ -321,9 +321,9 @@ final class Sender {
         }
         long spent = nowNs - c.t.limitedSinceNs;
         if (c.t.limitKind == LIMIT_PEER_WINDOW) {
-            c.peerWindowLimitedNs += spent;
+            c.extras().peerWindowLimitedNs += spent;
         } else if (c.t.limitKind == LIMIT_CONGESTION) {
-            c.congestionLimitedNs += spent;
+            c.extras().congestionLimitedNs += spent;
         }
         c.t.limitKind = kind;
         c.t.limitedSinceNs = nowNs;
@@ -377,7 +377,7 @@ final class Sender {
 
     /** Aborts: a reset if the peer knows us (RFC 9293 3.10.5), then CLOSED with {@code reason}. */
     static void abort(TcpConnection c, CloseReason reason) {
-        if (c.state != TcpState.SYN_SENT && c.state != TcpState.CLOSED && c.state != TcpState.TIME_WAIT) {
+        if (c.state() != TcpState.SYN_SENT && c.state() != TcpState.CLOSED && c.state() != TcpState.TIME_WAIT) {
             SegmentOut out = c.host.segmentOut();
             out.start(TcpFlags.RST | TcpFlags.ACK, c.t.sndMax, c.rcvNxt, 0); // as a bare ACK: see sendAck
             if (transmit(c, out)) {
@@ -417,12 +417,13 @@ final class Sender {
             edge = Seq.max(c.rcvAdvEdge, c.rcvNxt);
         }
         int window = Seq.distance(c.rcvNxt, edge);
-        int raw = window >>> c.rcvScale;
-        if (c.rcvNxt + (raw << c.rcvScale) != edge && Seq.lt(c.rcvNxt + (raw << c.rcvScale), c.rcvAdvEdge)) {
+        int raw = window >>> c.receiveWindowScale();
+        if (c.rcvNxt + (raw << c.receiveWindowScale()) != edge
+                && Seq.lt(c.rcvNxt + (raw << c.receiveWindowScale()), c.rcvAdvEdge)) {
             raw++; // round up rather than take back what was offered
         }
         raw = Math.min(raw, 65_535);
-        c.rcvAdvEdge = Seq.max(c.rcvAdvEdge, c.rcvNxt + (raw << c.rcvScale));
+        c.rcvAdvEdge = Seq.max(c.rcvAdvEdge, c.rcvNxt + (raw << c.receiveWindowScale()));
         return raw;
     }
 
@@ -435,7 +436,7 @@ final class Sender {
 
     private static boolean transmit(TcpConnection c, SegmentOut out) {
         if (c.host.transmit(c, out)) {
-            c.segmentsOut++;
+            c.countSegmentOut();
             return true;
         }
         c.host.counters().increment(TcpCounter.TX_RING_FULL);

@@ -23,7 +23,7 @@ final class SynchronizedArrival {
     private SynchronizedArrival() {}
 
     static void process(TcpConnection c, SegmentIn in, long nowNs) {
-        if (c.state == TcpState.SYN_RECEIVED && isRetransmittedSyn(c, in)) {
+        if (c.state() == TcpState.SYN_RECEIVED && isRetransmittedSyn(c, in)) {
             c.t.sndNxt = c.t.iss; // our SYN-ACK was lost: send it again
             c.host.counters().increment(TcpCounter.SYN_ACK_RESENT);
             return;
@@ -34,7 +34,7 @@ final class SynchronizedArrival {
         rememberTimestamp(c, in);
         // The peer is alive (and a blind attacker cannot pass for it): keepalive and persist
         // probing start over.
-        c.lastRecvNs = nowNs;
+        c.lastRecvNs(nowNs);
         c.probes = 0;
         if (in.has(TcpFlags.RST)) {
             onReset(c, in, nowNs);
@@ -54,7 +54,7 @@ final class SynchronizedArrival {
         if (in.payloadLength() > 0) {
             onText(c, in, nowNs);
         }
-        if (c.state != TcpState.CLOSED) {
+        if (c.state() != TcpState.CLOSED) {
             onFin(c, in, nowNs);
         }
     }
@@ -121,7 +121,7 @@ final class SynchronizedArrival {
             return;
         }
         c.host.counters().increment(TcpCounter.RST_ACCEPTED);
-        switch (c.state) {
+        switch (c.state()) {
             case SYN_RECEIVED -> c.closeNow(c.isPassive() ? CloseReason.RESET_BY_PEER : CloseReason.REFUSED);
             case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> c.closeNow(CloseReason.RESET_BY_PEER);
             case CLOSING, LAST_ACK -> c.closeNow(CloseReason.RESET_BY_PEER); // RFC 9293: just close
@@ -132,21 +132,22 @@ final class SynchronizedArrival {
     /** Sends a challenge ACK (RFC 5961 3.2, 4.2, 5.2) within the per-second budget of section 7. */
     static void challengeAck(TcpConnection c, long nowNs) {
         int second = (int) (nowNs / 1_000_000_000L) & 0xFF_FFFF;
-        if ((c.challengeBudget >>> 8) != second) {
-            c.challengeBudget = second << 8; // a new second: a new budget
+        ConnectionExtras x = c.extras(); // the first challenge ACK of a stream allocates it, once
+        if ((x.challengeBudget >>> 8) != second) {
+            x.challengeBudget = second << 8; // a new second: a new budget
         }
-        if ((c.challengeBudget & 0xFF) >= Math.min(255, c.config.challengeAcksPerSecond())) {
+        if ((x.challengeBudget & 0xFF) >= Math.min(255, c.config.challengeAcksPerSecond())) {
             c.host.counters().increment(TcpCounter.CHALLENGE_ACK_RATE_LIMITED);
             return;
         }
-        c.challengeBudget++;
+        x.challengeBudget++;
         c.host.counters().increment(TcpCounter.CHALLENGE_ACK_SENT);
         c.ackNow();
     }
 
     /** Segment text (RFC 9293 3.10.7.4, seventh check). */
     private static void onText(TcpConnection c, SegmentIn in, long nowNs) {
-        switch (c.state) {
+        switch (c.state()) {
             case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2 -> receiveData(c, in, nowNs); // the peer may still send
             case CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT -> afterPeerFin(c, in); // the peer's FIN came first
             case CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED -> {} // not reached: ACK processing moved us on
@@ -194,8 +195,8 @@ final class SynchronizedArrival {
             return;
         }
         c.rcvNxt += advanced;
-        c.bytesIn += advanced;
-        c.lastDataNs = nowNs;
+        c.countBytesIn(advanced);
+        c.lastDataNs(nowNs);
         c.flags |= F_NOTIFY_DATA;
         boolean trimmed = takeStart != segStart || takeEnd != segEnd;
         if (fillsGap || trimmed) {
@@ -236,9 +237,9 @@ final class SynchronizedArrival {
     private static void consumeFin(TcpConnection c, long nowNs) {
         c.rcvNxt++;
         c.flags = (c.flags & ~F_PEER_FIN_PENDING) | F_PEER_FIN | F_NOTIFY_EOF | F_ACK_NOW;
-        switch (c.state) {
-            case ESTABLISHED -> c.state = TcpState.CLOSE_WAIT; // the peer is done sending; we may go on
-            case FIN_WAIT_1 -> c.state = TcpState.CLOSING; // both FINs crossed; ours is not yet ACKed
+        switch (c.state()) {
+            case ESTABLISHED -> c.state(TcpState.CLOSE_WAIT); // the peer is done sending; we may go on
+            case FIN_WAIT_1 -> c.state(TcpState.CLOSING); // both FINs crossed; ours is not yet ACKed
             case FIN_WAIT_2 -> c.enterTimeWait(nowNs); // both FINs done
             case CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT -> {
                 // FIN already consumed, or not a data state: unreachable by the checks above
@@ -253,7 +254,7 @@ final class SynchronizedArrival {
      * avoidance, RFC 9293 3.8.6.2.2, in Linux's form).
      */
     static boolean windowUpdateWorthSending(TcpConnection c, int before, int after) {
-        if (!c.state.canReceiveData()) {
+        if (!c.state().canReceiveData()) {
             return false;
         }
         int offered = Math.max(0, Seq.distance(c.rcvNxt, c.rcvAdvEdge));

@@ -20,9 +20,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Time comes in as {@code nowNs}; the initial sequence number and timestamp offset come in at
  * creation; nothing here reads a clock, allocates per segment or logs.
  *
- * <p>Memory: an idle connection is this object alone (primitive fields, 192 bytes on a 64-bit JVM
- * with compressed pointers). What only a busy stream needs (handshake and retransmission state,
- * timers, {@link RttEstimator}, {@link NewReno}, and the buffers) is a {@link Transfer} borrowed
+ * <p>Memory: an idle connection is this object alone (primitive fields, 128 bytes on a 64-bit JVM
+ * with compressed pointers), plus a small {@link ConnectionExtras} for the few streams that were
+ * guarded, lossy, window-limited, very long-lived or very busy. What only a busy stream needs
+ * (handshake and retransmission state, timers, {@link RttEstimator}, {@link NewReno}, and the buffers) is a {@link Transfer} borrowed
  * from the shard's {@link TransferPool} while the stream is busy, and buffers from its {@link
  * dev.ferry.tcp.buffer.BufferPool} only while they hold bytes.
  *
@@ -77,15 +78,29 @@ public final class TcpConnection implements Stream {
     static final byte LIMIT_PEER_WINDOW = 1;
     static final byte LIMIT_CONGESTION = 2;
 
+    private static final TcpState[] STATES = TcpState.values();
+    private static final CloseReason[] CLOSE_REASONS = CloseReason.values();
+
+    // Memory: this object is what every idle stream costs, so its fields are chosen and packed to
+    // fit 128 bytes with compressed pointers (12-byte header; longs, then ints, chars, bytes and
+    // references, rounded up to 8). Enums are kept as bytes, the stream's own moments as 32-bit
+    // ticks (CoarseClock), the 64-bit counters as their low words (the rest carries into the
+    // extras), and what few streams need in ConnectionExtras, allocated at most once.
+    // One more int field costs 8 bytes per stream: look for room before adding one.
+
     final ConnectionHost host;
     final TcpConfig config;
     StreamHandler handler;
-    StreamGuard guard;
     /** The busy-time state, attached while anything is moving (see {@link Transfer}); else null. */
     Transfer t;
+    /** The seldom-needed state (see {@link ConnectionExtras}); null until first needed. */
+    ConnectionExtras extras;
 
-    TcpState state;
-    CloseReason closeReason;
+    /** {@link TcpState} ordinal (see {@link #state()}). */
+    private byte stateCode;
+    /** {@link CloseReason} ordinal + 1, 0 while open (see {@link #closeReason()}). */
+    private byte closeCode;
+
     int hostHandle;
     int flags;
 
@@ -98,47 +113,42 @@ public final class TcpConnection implements Stream {
     int rcvAdvEdge;
     final int tsOffset;
     int tsRecent;
-    /** RFC 5961 7 budget: the second (low 24 bits) and challenge ACKs sent in it (low 8 bits). */
-    int challengeBudget;
 
     char peerMss;
     char ourMss;
-    byte sndScale;
-    byte rcvScale;
+    /** Window-scale shifts (RFC 7323 2.3: at most 14 each): the peer's in the low 4 bits, ours in the high 4. */
+    private byte windowShifts;
+
     byte probes;
 
     // What a quiet period must not forget (saved from t, restored into it): microseconds; -1: none.
+    // ssthresh, which only a loss changes, is kept in the extras.
     int srttUs = -1;
     int rttvarUs;
     int minRttUs = -1;
     int cwnd;
-    int ssthresh = Integer.MAX_VALUE;
 
-    // Time.
+    // Time: creation in nanoseconds (telemetry reports it, the lifetime and handshake timeouts
+    // measure from it); the rest as ticks of CoarseClock since then.
     final long createdNs;
-    long lastRecvNs;
-    long lastDataNs;
-    long lastSendNs;
+    int lastRecvTick;
+    int lastDataTick;
+    int lastSendTick;
 
-    // Counters.
-    long bytesIn;
-    long bytesOut;
-    long segmentsIn;
-    long segmentsOut;
-    long peerWindowLimitedNs;
-    long congestionLimitedNs;
-    int retransmits;
+    // Counters: the low 32 bits (the high ones are in the extras once a low word carried over).
+    // Retransmits and the time limited by a window are in the extras.
+    int bytesInLow;
+    int bytesOutLow;
+    int segmentsInLow;
+    int segmentsOutLow;
 
     TcpConnection(TcpConfig config, ConnectionHost host, int iss, int tsOffset, long nowNs) {
         this.config = config;
         this.host = host;
         this.tsOffset = tsOffset;
-        this.createdNs = nowNs;
-        this.lastRecvNs = nowNs;
-        this.lastDataNs = nowNs;
-        this.lastSendNs = nowNs;
+        this.createdNs = nowNs; // and the moments at tick 0
         this.sndUna = iss;
-        this.state = TcpState.CLOSED;
+        this.stateCode = (byte) TcpState.CLOSED.ordinal();
         this.t = host.transferPool().take(config);
         t.startHandshake(config, iss);
         if (config.noDelay()) {
@@ -160,7 +170,7 @@ public final class TcpConnection implements Stream {
             TcpConfig config, ConnectionHost host, StreamHandler handler, int iss, int tsOffset, long nowNs) {
         TcpConnection connection = new TcpConnection(config, host, iss, tsOffset, nowNs);
         connection.handler = handler;
-        connection.state = TcpState.SYN_SENT;
+        connection.state(TcpState.SYN_SENT);
         connection.wantOutput();
         return connection;
     }
@@ -176,7 +186,7 @@ public final class TcpConnection implements Stream {
                 return;
             }
             beginEvent();
-            segmentsIn++;
+            countSegmentIn();
             if (in.has(TcpFlags.SYN) && (in.flags() & (TcpFlags.FIN | TcpFlags.RST)) != 0) {
                 host.counters().increment(TcpCounter.DROP_BAD_FLAGS);
             } else {
@@ -190,7 +200,7 @@ public final class TcpConnection implements Stream {
     }
 
     private void dispatch(SegmentIn in, long nowNs) {
-        switch (state) {
+        switch (state()) {
             case CLOSED, LISTEN -> host.counters().increment(TcpCounter.DROP_CLOSED); // gone, or never a connection
             case SYN_SENT -> HandshakeArrival.inSynSent(this, in, nowNs); // RFC 9293 3.10.7.3
             case TIME_WAIT -> onSegmentInTimeWait(in, nowNs); // only the peer's FIN can still come
@@ -208,7 +218,7 @@ public final class TcpConnection implements Stream {
             }
             beginEvent();
             t.armedDeadlineNs = NONE; // the host's timer entry is spent
-            if (state != TcpState.CLOSED) {
+            if (state() != TcpState.CLOSED) {
                 TimerEvents.fire(this, nowNs);
             }
             endEvent(nowNs);
@@ -263,7 +273,7 @@ public final class TcpConnection implements Stream {
     private void suspendIfQuiet() {
         Transfer x = t;
         if (x == null
-                || (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT)
+                || (state() != TcpState.ESTABLISHED && state() != TcpState.CLOSE_WAIT)
                 || x.sendBuffer != null
                 || x.receiveBuffer != null
                 || x.listener != null
@@ -287,7 +297,7 @@ public final class TcpConnection implements Stream {
         if (x != null
                 && x.receiveBuffer == null
                 && x.sendBuffer == null
-                && (state == TcpState.CLOSED || has(F_RETIRED))) {
+                && (state() == TcpState.CLOSED || has(F_RETIRED))) {
             x.suspend(this);
             t = null;
             host.transferPool().give(x);
@@ -302,7 +312,7 @@ public final class TcpConnection implements Stream {
         if ((flags & F_ABORT_REQUESTED) != 0) {
             abortNow();
         }
-        switch (state) {
+        switch (state()) {
             case CLOSED -> reportClosed(); // the end: tell the handler, the listener and the host
             case TIME_WAIT -> finishTimeWaitTurn(nowNs); // ACK the FIN, then offer the compact handover
             case LISTEN -> {} // never a connection's state
@@ -315,7 +325,7 @@ public final class TcpConnection implements Stream {
     }
 
     private void onSegmentInTimeWait(SegmentIn in, long nowNs) {
-        int window = Math.min(65_535, config.receiveBufferBytes() >>> rcvScale);
+        int window = Math.min(65_535, config.receiveBufferBytes() >>> receiveWindowScale());
         switch (TimeWait.decide(in, rcvNxt, window, has(F_TIMESTAMPS), tsRecent)) {
             case DROP -> {}
             case ACK -> flags |= F_ACK_NOW;
@@ -344,12 +354,12 @@ public final class TcpConnection implements Stream {
     private void notifyListenerAndHandler() {
         if ((flags & F_NOTIFY_LISTENER) != 0) {
             flags &= ~F_NOTIFY_LISTENER;
-            if (t.listener != null && state != TcpState.CLOSED) {
+            if (t.listener != null && state() != TcpState.CLOSED) {
                 t.listener.onEstablished(this);
             }
         }
         StreamHandler h = handler;
-        if (h == null || state == TcpState.CLOSED) {
+        if (h == null || state() == TcpState.CLOSED) {
             return;
         }
         if ((flags & F_NOTIFY_OPEN) != 0) {
@@ -392,13 +402,13 @@ public final class TcpConnection implements Stream {
             return;
         }
         flags |= F_END_REPORTED;
-        host.counters().closed(closeReason);
+        host.counters().closed(closeReason());
         if (t != null && t.listener != null) {
             t.listener.onClosed(this);
             t.listener = null;
         }
         if (handler != null) {
-            handler.onClosed(this, closeReason);
+            handler.onClosed(this, closeReason());
         }
     }
 
@@ -406,7 +416,7 @@ public final class TcpConnection implements Stream {
         reportEnd();
         if ((flags & F_HOST_CLOSED) == 0) {
             flags |= F_HOST_CLOSED;
-            host.closed(this, closeReason);
+            host.closed(this, closeReason());
         }
         releaseTransferIfDone();
     }
@@ -415,8 +425,8 @@ public final class TcpConnection implements Stream {
 
     /** Moves to CLOSED: timers stop, buffers go back (unread bytes stay readable after a normal close). */
     void closeNow(CloseReason reason) {
-        state = TcpState.CLOSED;
-        closeReason = reason;
+        state(TcpState.CLOSED);
+        closeReason(reason);
         t.rtxDeadlineNs = NONE;
         t.ackDeadlineNs = NONE;
         flags &= ~(F_ACK_NOW | F_ABORT_REQUESTED);
@@ -428,8 +438,8 @@ public final class TcpConnection implements Stream {
 
     /** Both FINs are acknowledged: linger 2*MSL (RFC 9293 3.6.1). */
     void enterTimeWait(long nowNs) {
-        state = TcpState.TIME_WAIT;
-        closeReason = CloseReason.NORMAL;
+        state(TcpState.TIME_WAIT);
+        closeReason(CloseReason.NORMAL);
         t.rtxDeadlineNs = nowNs + config.timeWaitNs();
         t.ackDeadlineNs = NONE;
         releaseSendBuffer();
@@ -442,7 +452,7 @@ public final class TcpConnection implements Stream {
 
     /** Asks for an abort at the end of the current event or at the next flush. */
     void requestAbort(CloseReason reason) {
-        if (state == TcpState.CLOSED || has(F_ABORT_REQUESTED)) {
+        if (state() == TcpState.CLOSED || has(F_ABORT_REQUESTED)) {
             return;
         }
         transfer().pendingAbort = reason;
@@ -457,6 +467,106 @@ public final class TcpConnection implements Stream {
 
     void ackNow() {
         flags |= F_ACK_NOW;
+    }
+
+    /** The seldom-needed state, allocated on first need (at most once per connection). */
+    ConnectionExtras extras() {
+        ConnectionExtras x = extras;
+        if (x == null) {
+            x = new ConnectionExtras();
+            extras = x;
+        }
+        return x;
+    }
+
+    void state(TcpState next) {
+        stateCode = (byte) next.ordinal();
+    }
+
+    void closeReason(CloseReason reason) {
+        closeCode = (byte) (reason == null ? 0 : reason.ordinal() + 1);
+    }
+
+    /** Sets the window-scale shifts (0..14 each, RFC 7323 2.3). */
+    void windowShifts(int send, int receive) {
+        windowShifts = (byte) (send | receive << 4);
+    }
+
+    // The stream's own moments, kept as CoarseClock ticks.
+
+    /** When a segment last passed the checks (keepalive measures the peer's silence from it). */
+    long lastRecvNs() {
+        return CoarseClock.nanos(this, lastRecvTick);
+    }
+
+    void lastRecvNs(long nowNs) {
+        lastRecvTick = CoarseClock.ticks(this, nowNs);
+    }
+
+    /** When data last moved either way (the idle timeout measures from it). */
+    long lastDataNs() {
+        return CoarseClock.nanos(this, lastDataTick);
+    }
+
+    void lastDataNs(long nowNs) {
+        lastDataTick = CoarseClock.ticks(this, nowNs);
+    }
+
+    /** When data or a FIN was last (re)transmitted (RFC 5681 4.1 measures idleness from it). */
+    long lastSendNs() {
+        return CoarseClock.nanos(this, lastSendTick);
+    }
+
+    void lastSendNs(long nowNs) {
+        lastSendTick = CoarseClock.ticks(this, nowNs);
+    }
+
+    // Counters: 64-bit values whose high words carry into the extras (a carry at most once per
+    // 4 GiB or 4 G segments, so no allocation per segment).
+
+    void countSegmentIn() {
+        if (++segmentsInLow == 0) {
+            extras().segmentsInHigh++;
+        }
+    }
+
+    void countSegmentOut() {
+        if (++segmentsOutLow == 0) {
+            extras().segmentsOutHigh++;
+        }
+    }
+
+    /** Adds {@code n} (0 or more) payload bytes received in order. */
+    void countBytesIn(int n) {
+        int before = bytesInLow;
+        bytesInLow += n;
+        if (Integer.compareUnsigned(bytesInLow, before) < 0) {
+            extras().bytesInHigh++;
+        }
+    }
+
+    /** Adds {@code n} (0 or more) payload bytes sent for the first time. */
+    void countBytesOut(int n) {
+        int before = bytesOutLow;
+        bytesOutLow += n;
+        if (Integer.compareUnsigned(bytesOutLow, before) < 0) {
+            extras().bytesOutHigh++;
+        }
+    }
+
+    void countRetransmit() {
+        extras().retransmits++;
+    }
+
+    private static long wide(int high, int low) {
+        return (long) high << 32 | Integer.toUnsignedLong(low);
+    }
+
+    /** ssthresh to keep over a quiet period; "none yet" needs no extras. */
+    void saveSsthresh(int ssthresh) {
+        if (ssthresh != Integer.MAX_VALUE || extras != null) {
+            extras().ssthresh = ssthresh;
+        }
     }
 
     boolean has(int flag) {
@@ -539,8 +649,9 @@ public final class TcpConnection implements Stream {
         if (has(F_IN_EVENT) || gone()) {
             return;
         }
-        if (guard != null) {
-            guard.requestAttention(this);
+        StreamGuard g = guard();
+        if (g != null) {
+            g.requestAttention(this);
             return;
         }
         if (!has(F_OUTPUT_REQUESTED)) {
@@ -550,7 +661,7 @@ public final class TcpConnection implements Stream {
     }
 
     private ReentrantLock lockIfGuarded() {
-        StreamGuard g = guard;
+        StreamGuard g = guard();
         if (g == null) {
             return null;
         }
@@ -579,7 +690,7 @@ public final class TcpConnection implements Stream {
             flags |= F_ACK_NOW;
         }
         releaseReceiveBufferIfEmpty();
-        if (t.receiveBuffer == null && state == TcpState.CLOSED) {
+        if (t.receiveBuffer == null && state() == TcpState.CLOSED) {
             releaseTransferIfDone();
         } else if (has(F_ACK_NOW) || t.receiveBuffer == null) {
             wantOutput(); // a window update, or a drained buffer: the connection may go quiet
@@ -593,7 +704,7 @@ public final class TcpConnection implements Stream {
     }
 
     private boolean endOfInput() {
-        return has(F_PEER_FIN) || state == TcpState.CLOSED || state == TcpState.TIME_WAIT || has(F_APP_CLOSED);
+        return has(F_PEER_FIN) || state() == TcpState.CLOSED || state() == TcpState.TIME_WAIT || has(F_APP_CLOSED);
     }
 
     @Override
@@ -636,7 +747,7 @@ public final class TcpConnection implements Stream {
     }
 
     private boolean canWrite() {
-        return switch (state) {
+        return switch (state()) {
             case SYN_SENT, SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT -> (flags & (F_FIN_QUEUED | F_ABORT_REQUESTED)) == 0;
             case CLOSED, LISTEN, FIN_WAIT_1, FIN_WAIT_2, CLOSING, LAST_ACK, TIME_WAIT -> false;
         };
@@ -663,15 +774,15 @@ public final class TcpConnection implements Stream {
         if (has(F_FIN_QUEUED) || has(F_ABORT_REQUESTED)) {
             return;
         }
-        switch (state) {
+        switch (state()) {
             case SYN_SENT, SYN_RECEIVED -> queueFin(); // the FIN follows the handshake and the queued bytes
             case ESTABLISHED -> {
                 queueFin();
-                state = TcpState.FIN_WAIT_1; // RFC 9293 3.10.4: the state changes at the CLOSE call
+                state(TcpState.FIN_WAIT_1); // RFC 9293 3.10.4: the state changes at the CLOSE call
             }
             case CLOSE_WAIT -> {
                 queueFin();
-                state = TcpState.LAST_ACK;
+                state(TcpState.LAST_ACK);
             }
             case CLOSED, LISTEN, FIN_WAIT_1, FIN_WAIT_2, CLOSING, LAST_ACK, TIME_WAIT -> {} // already closing
         }
@@ -686,14 +797,14 @@ public final class TcpConnection implements Stream {
 
     @Override
     public void close() {
-        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
+        if (state() == TcpState.CLOSED || state() == TcpState.TIME_WAIT) {
             releaseReceiveBuffer(); // what is left unread after a normal close goes back to the pool
             releaseTransferIfDone();
             wantOutput();
             return;
         }
         boolean unread = t != null && t.receiveBuffer != null && !t.receiveBuffer.isEmpty();
-        if (unread || state == TcpState.SYN_SENT) {
+        if (unread || state() == TcpState.SYN_SENT) {
             // RFC 1122 4.2.2.13: closing with unread data resets; a connect not yet answered just ends.
             requestAbort(unread ? CloseReason.ABORTED_UNREAD_DATA : CloseReason.ABORTED);
         } else {
@@ -704,7 +815,7 @@ public final class TcpConnection implements Stream {
 
     @Override
     public void abort() {
-        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
+        if (state() == TcpState.CLOSED || state() == TcpState.TIME_WAIT) {
             releaseReceiveBuffer();
             releaseTransferIfDone();
             wantOutput();
@@ -730,10 +841,10 @@ public final class TcpConnection implements Stream {
     @Override
     public void handler(StreamHandler handler) {
         this.handler = handler;
-        if (handler == null || state == TcpState.CLOSED || state == TcpState.SYN_SENT) {
+        if (handler == null || state() == TcpState.CLOSED || state() == TcpState.SYN_SENT) {
             return;
         }
-        if (state != TcpState.SYN_RECEIVED) {
+        if (state() != TcpState.SYN_RECEIVED) {
             flags &= ~(F_NOTIFY_OPEN | F_NOTIFY_DATA);
             handler.onOpen(this);
             int readable = readable();
@@ -749,24 +860,32 @@ public final class TcpConnection implements Stream {
 
     @Override
     public void guard(StreamGuard guard) {
-        this.guard = guard;
+        if (guard != null || extras != null) {
+            extras().guard = guard;
+        }
+    }
+
+    /** The guard whose lock every event takes, or null (see {@link Stream}). */
+    StreamGuard guard() {
+        ConnectionExtras x = extras;
+        return x == null ? null : x.guard;
     }
 
     @Override
     public boolean isOpen() {
-        return state != TcpState.CLOSED && state != TcpState.TIME_WAIT && !has(F_ABORT_REQUESTED);
+        return state() != TcpState.CLOSED && state() != TcpState.TIME_WAIT && !has(F_ABORT_REQUESTED);
     }
 
     @Override
     public CloseReason closeReason() {
-        return closeReason;
+        return closeCode == 0 ? null : CLOSE_REASONS[closeCode - 1];
     }
 
     // ---------------------------------------------------------------- for the stack and telemetry
 
     /** The connection's state. */
     public TcpState state() {
-        return state;
+        return STATES[stateCode];
     }
 
     /** The host's own reference for this connection (e.g. its flow-table slot); 0 until set. */
@@ -786,7 +905,7 @@ public final class TcpConnection implements Stream {
 
     /** Fills {@code into} with what a compact TIME_WAIT entry needs; valid in TIME_WAIT. */
     public TimeWait timeWait(TimeWait into) {
-        int window = Math.min(65_535, config.receiveBufferBytes() >>> rcvScale);
+        int window = Math.min(65_535, config.receiveBufferBytes() >>> receiveWindowScale());
         long expires = t == null ? NONE : t.rtxDeadlineNs;
         into.set(sndNxt(), rcvNxt, window, has(F_TIMESTAMPS), tsOffset, tsRecent, expires);
         return into;
@@ -794,11 +913,12 @@ public final class TcpConnection implements Stream {
 
     /** Fills {@code into} with this stream's counters. */
     public StreamStats stats(StreamStats into) {
-        into.bytesIn = bytesIn;
-        into.bytesOut = bytesOut;
-        into.segmentsIn = segmentsIn;
-        into.segmentsOut = segmentsOut;
-        into.retransmits = retransmits;
+        ConnectionExtras x = extras;
+        into.bytesIn = wide(x == null ? 0 : x.bytesInHigh, bytesInLow);
+        into.bytesOut = wide(x == null ? 0 : x.bytesOutHigh, bytesOutLow);
+        into.segmentsIn = wide(x == null ? 0 : x.segmentsInHigh, segmentsInLow);
+        into.segmentsOut = wide(x == null ? 0 : x.segmentsOutHigh, segmentsOutLow);
+        into.retransmits = x == null ? 0 : x.retransmits;
         into.srttNs = srttNs();
         into.rttvarNs = t == null ? rttvarUs * 1000L : t.rtt.rttvarNs();
         into.minRttNs = t == null ? (minRttUs < 0 ? -1 : minRttUs * 1000L) : t.rtt.minRttNs();
@@ -806,10 +926,10 @@ public final class TcpConnection implements Stream {
         into.cwnd = cwnd();
         into.ssthresh = ssthresh();
         into.peerWindow = sndWnd;
-        into.peerWindowLimitedNs = peerWindowLimitedNs;
-        into.congestionLimitedNs = congestionLimitedNs;
-        into.state = state;
-        into.closeReason = closeReason;
+        into.peerWindowLimitedNs = x == null ? 0 : x.peerWindowLimitedNs;
+        into.congestionLimitedNs = x == null ? 0 : x.congestionLimitedNs;
+        into.state = state();
+        into.closeReason = closeReason();
         into.startedNs = createdNs;
         return into;
     }
@@ -895,7 +1015,10 @@ public final class TcpConnection implements Stream {
 
     /** Slow-start threshold in bytes ({@link Integer#MAX_VALUE} before any loss). */
     public int ssthresh() {
-        return t == null ? ssthresh : t.congestion.ssthresh();
+        if (t != null) {
+            return t.congestion.ssthresh();
+        }
+        return extras == null ? Integer.MAX_VALUE : extras.ssthresh;
     }
 
     /** Whether fast recovery (NewReno's, or SACK-based per RFC 6675) is under way. */
@@ -920,12 +1043,12 @@ public final class TcpConnection implements Stream {
 
     /** Our window-scale shift for what we advertise (0 without window scaling). */
     public int receiveWindowScale() {
-        return rcvScale;
+        return windowShifts >>> 4 & 0xF;
     }
 
     /** The peer's window-scale shift (0 without window scaling). */
     public int sendWindowScale() {
-        return sndScale;
+        return windowShifts & 0xF;
     }
 
     /** The peer's MSS as negotiated (after clamping). */
@@ -935,7 +1058,7 @@ public final class TcpConnection implements Stream {
 
     @Override
     public String toString() {
-        return "TcpConnection[" + state + " una=" + Integer.toUnsignedString(sndUna) + " nxt="
+        return "TcpConnection[" + state() + " una=" + Integer.toUnsignedString(sndUna) + " nxt="
                 + Integer.toUnsignedString(sndNxt()) + " max=" + Integer.toUnsignedString(sndMax()) + " wnd=" + sndWnd
                 + " rcvNxt=" + Integer.toUnsignedString(rcvNxt) + " queued=" + sendQueued() + " readable="
                 + readable() + " cwnd=" + cwnd() + (t == null ? " quiet" : "") + "]";

@@ -66,7 +66,7 @@ public final class TcpListener implements Listener {
         }
         TcpConnection connection = new TcpConnection(config, host, iss, tsOffset, nowNs);
         connection.t.listener = this;
-        connection.segmentsIn = 1;
+        connection.countSegmentIn();
         halfOpen++;
         HandshakeArrival.onListenSyn(connection, syn);
         return connection;

@@ -21,19 +21,19 @@ final class TimerEvents {
 
     /** The earliest moment something is due, or {@link TcpConnection#NONE}. */
     static long nextDeadline(TcpConnection c) {
-        if (c.state == TcpState.CLOSED) {
+        if (c.state() == TcpState.CLOSED) {
             return NONE;
         }
         long next = c.t == null ? NONE : Math.min(c.t.rtxDeadlineNs, c.t.ackDeadlineNs);
         TcpConfig config = c.config;
-        if (c.state == TcpState.TIME_WAIT) {
+        if (c.state() == TcpState.TIME_WAIT) {
             return next;
         }
         if (config.maxLifetimeNs() > 0) {
             next = Math.min(next, c.createdNs + config.maxLifetimeNs());
         }
         if (config.idleTimeoutNs() > 0) {
-            next = Math.min(next, c.lastDataNs + config.idleTimeoutNs());
+            next = Math.min(next, c.lastDataNs() + config.idleTimeoutNs());
         }
         if (config.handshakeTimeoutNs() > 0 && inHandshake(c)) {
             next = Math.min(next, c.createdNs + config.handshakeTimeoutNs());
@@ -46,19 +46,20 @@ final class TimerEvents {
 
     static void fire(TcpConnection c, long nowNs) {
         TcpConfig config = c.config;
-        if (c.state != TcpState.TIME_WAIT) {
+        if (c.state() != TcpState.TIME_WAIT) {
             if (config.maxLifetimeNs() > 0 && nowNs - c.createdNs >= config.maxLifetimeNs()) {
                 Sender.abort(c, CloseReason.MAX_LIFETIME);
                 return;
             }
-            if (config.idleTimeoutNs() > 0 && nowNs - c.lastDataNs >= config.idleTimeoutNs()) {
+            if (config.idleTimeoutNs() > 0 && nowNs - c.lastDataNs() >= config.idleTimeoutNs()) {
                 Sender.abort(c, CloseReason.IDLE_TIMEOUT);
                 return;
             }
             if (config.handshakeTimeoutNs() > 0
                     && inHandshake(c)
                     && nowNs - c.createdNs >= config.handshakeTimeoutNs()) {
-                c.closeNow(c.state == TcpState.SYN_SENT ? CloseReason.CONNECT_TIMEOUT : CloseReason.HANDSHAKE_TIMEOUT);
+                c.closeNow(
+                        c.state() == TcpState.SYN_SENT ? CloseReason.CONNECT_TIMEOUT : CloseReason.HANDSHAKE_TIMEOUT);
                 return;
             }
         }
@@ -70,17 +71,17 @@ final class TimerEvents {
             c.t.rtxDeadlineNs = NONE;
             onRetransmitSlot(c, nowNs);
         }
-        if (c.state != TcpState.CLOSED && keepaliveArmed(c) && keepaliveDeadline(c) <= nowNs) {
+        if (c.state() != TcpState.CLOSED && keepaliveArmed(c) && keepaliveDeadline(c) <= nowNs) {
             keepalive(c, nowNs);
         }
     }
 
     private static boolean inHandshake(TcpConnection c) {
-        return c.state == TcpState.SYN_SENT || c.state == TcpState.SYN_RECEIVED;
+        return c.state() == TcpState.SYN_SENT || c.state() == TcpState.SYN_RECEIVED;
     }
 
     private static void onRetransmitSlot(TcpConnection c, long nowNs) {
-        switch (c.state) {
+        switch (c.state()) {
             case SYN_SENT -> synTimeout(c, c.config.synRetries(), CloseReason.CONNECT_TIMEOUT); // no SYN-ACK yet
             case SYN_RECEIVED -> synTimeout(c, c.config.synAckRetries(), CloseReason.HANDSHAKE_TIMEOUT); // no ACK yet
             case ESTABLISHED, FIN_WAIT_1, CLOSE_WAIT, CLOSING, LAST_ACK -> sendTimeout(c, nowNs); // RTO or persist
@@ -99,7 +100,7 @@ final class TimerEvents {
         c.host.counters().increment(TcpCounter.RETRANSMIT_TIMEOUT);
         c.t.rtt.backOff();
         c.t.rtt.cancelTiming();
-        c.retransmits++;
+        c.countRetransmit();
         c.t.sndNxt = c.t.iss; // output sends the SYN again
     }
 
@@ -167,12 +168,14 @@ final class TimerEvents {
         if (!c.has(F_KEEPALIVE) || c.sndMax() != c.sndUna || Seq.gt(c.dataEndSeq(), c.sndNxt())) {
             return false; // off, or data outstanding: the RTO and persist timers watch the peer
         }
-        return c.state == TcpState.ESTABLISHED || c.state == TcpState.CLOSE_WAIT || c.state == TcpState.FIN_WAIT_2;
+        return c.state() == TcpState.ESTABLISHED
+                || c.state() == TcpState.CLOSE_WAIT
+                || c.state() == TcpState.FIN_WAIT_2;
     }
 
     private static long keepaliveDeadline(TcpConnection c) {
         TcpConfig config = c.config;
-        return c.lastRecvNs + config.keepaliveIdleNs() + c.probes * config.keepaliveIntervalNs();
+        return c.lastRecvNs() + config.keepaliveIdleNs() + c.probes * config.keepaliveIntervalNs();
     }
 
     /** RFC 9293 3.8.4: probe a silent peer; give up after the configured number of probes. */

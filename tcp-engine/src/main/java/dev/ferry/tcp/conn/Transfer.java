@@ -15,7 +15,8 @@ import dev.ferry.tcp.buffer.SendBuffer;
  * application call needs it and gives it back at the end of any event that leaves the connection
  * quiescent (established, everything acknowledged and read, no timer but keepalive/idle/lifetime).
  * What must outlive a quiet period (SRTT, RTTVAR, cwnd, ssthresh) is saved into the connection on
- * the way back and restored on the way out; what a quiet connection can rebuild (SND.NXT =
+ * the way back (ssthresh into its {@link ConnectionExtras}, and only once a loss lowered it) and
+ * restored on the way out; what a quiet connection can rebuild (SND.NXT =
  * SND.MAX = SND.UNA, SND.WL1/WL2, the recovery point) is rebuilt. That keeps an idle stream down
  * to the connection object alone.
  */
@@ -80,7 +81,7 @@ final class Transfer {
             rtt.synRetransmitted(c.config); // still no sample: keep RFC 6298 5.7's 3 s
         }
         // Nothing was lost since the last quiet moment: any later duplicate ACKs are news.
-        congestion.restore(c.cwnd, c.ssthresh, c.sndUna - 1);
+        congestion.restore(c.cwnd, c.ssthresh(), c.sndUna - 1);
         sack.reset(c.sndUna); // a quiet connection has nothing outstanding: nothing SACKed
     }
 
@@ -90,7 +91,7 @@ final class Transfer {
         c.rttvarUs = RttEstimator.toMicros(rtt.rttvarNs());
         c.minRttUs = RttEstimator.toMicros(rtt.minRttNs());
         c.cwnd = congestion.cwnd();
-        c.ssthresh = congestion.ssthresh();
+        c.saveSsthresh(congestion.ssthresh());
     }
 
     private void clear(TcpConfig config) {
