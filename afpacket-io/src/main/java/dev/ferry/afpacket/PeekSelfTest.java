@@ -26,13 +26,20 @@ import java.nio.ByteOrder;
  * frame passes the device's packet taps), and every one must show up, complete and in order, in the
  * still-open block — with a retire timeout far longer than the test. The frames carry the
  * IEEE local-experimental EtherType 0x88B5 and our own MAC as destination, so a peer drops them.
+ *
+ * <p>Several rings may open on one device at once (shards, or two processes starting together),
+ * and each one's test frames pass every other test's taps. So each run stamps its frames with a
+ * random nonce that its filter requires: another run's frames never reach this ring (without it,
+ * they arrived "out of order" and failed a sound test).
  */
 public final class PeekSelfTest {
     static final int ETHERTYPE = 0x88B5;
     private static final int FRAMES = 16;
     private static final int FRAME_LENGTH = 64;
     private static final long WAIT_NS = 200_000_000L;
-    private static final int MAGIC = 0x46455252; // "FERR"
+    /** Where the run's nonce sits in a test frame (after the Ethernet header). */
+    private static final int NONCE_OFFSET = 14;
+
     private static final ValueLayout.OfShort BE16 = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt BE32 = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -49,7 +56,8 @@ public final class PeekSelfTest {
         try (Arena arena = Arena.ofConfined()) {
             ringFd = setup.openPacketSocket();
             setup.setInt(ringFd, Kernel.SOL_PACKET, Kernel.PACKET_VERSION, Kernel.TPACKET_V3, "PACKET_VERSION");
-            setup.attachFilter(ringFd, onlyTestFrames().instructions());
+            int nonce = new java.security.SecureRandom().nextInt();
+            setup.attachFilter(ringFd, onlyTestFrames(nonce).instructions());
             if (vnetHeader) {
                 setup.setInt(ringFd, Kernel.SOL_PACKET, Kernel.PACKET_VNET_HDR, 1, "PACKET_VNET_HDR");
             }
@@ -68,7 +76,7 @@ public final class PeekSelfTest {
             int[] seen = new int[1];
             String[] problem = new String[1];
             for (int i = 0; i < FRAMES; i++) {
-                fill(frame, mac, i);
+                fill(frame, mac, nonce, i);
                 if (Native.sendto(st, senderFd, frame, FRAME_LENGTH, 0) < 0) {
                     return "cannot send test frames on the device: "
                             + dev.ferry.afpacket.internal.Errno.name(Native.errno(st));
@@ -82,10 +90,11 @@ public final class PeekSelfTest {
                                 long frameStart = macOffset - expectedMac;
                                 if (length != FRAME_LENGTH) {
                                     problem[0] = "frame " + want + " came with length " + length;
-                                } else if (memory.get(BE32, macOffset + 14) != MAGIC
-                                        || memory.get(BE32, macOffset + 18) != want) {
+                                } else if (memory.get(BE32, macOffset + NONCE_OFFSET) != nonce
+                                        || memory.get(BE32, macOffset + NONCE_OFFSET + 4) != want) {
                                     problem[0] = "frame " + want + " came torn or out of order (payload "
-                                            + Integer.toHexString(memory.get(BE32, macOffset + 18)) + ")";
+                                            + Integer.toHexString(memory.get(BE32, macOffset + NONCE_OFFSET + 4))
+                                            + ")";
                                 } else if (Short.toUnsignedInt(memory.get(
                                                 JAVA_SHORT_UNALIGNED, frameStart + Tpacket3Hdr.TP_MAC_OFFSET))
                                         != expectedMac) {
@@ -123,7 +132,7 @@ public final class PeekSelfTest {
         }
     }
 
-    private static void fill(MemorySegment frame, long mac, int sequence) {
+    private static void fill(MemorySegment frame, long mac, int nonce, int sequence) {
         frame.fill((byte) 0);
         for (int b = 0; b < 6; b++) {
             byte octet = (byte) (mac >>> (40 - 8 * b));
@@ -131,15 +140,17 @@ public final class PeekSelfTest {
             frame.set(JAVA_BYTE, 6 + b, octet);
         }
         frame.set(BE16, 12, (short) ETHERTYPE);
-        frame.set(BE32, 14, MAGIC);
-        frame.set(BE32, 18, sequence);
+        frame.set(BE32, NONCE_OFFSET, nonce);
+        frame.set(BE32, NONCE_OFFSET + 4, sequence);
     }
 
-    /** Keeps only the self-test's frames: EtherType 0x88B5. */
-    static BpfProgram onlyTestFrames() {
+    /** Keeps only this run's test frames: EtherType 0x88B5 carrying {@code nonce}. */
+    static BpfProgram onlyTestFrames(int nonce) {
         return new BpfAssembler()
                 .loadHalf(12)
                 .jumpIfEqual(ETHERTYPE, BpfAssembler.NEXT, "drop")
+                .loadWord(NONCE_OFFSET)
+                .jumpIfEqual(nonce, BpfAssembler.NEXT, "drop")
                 .ret(BpfProgram.WHOLE_FRAME)
                 .label("drop")
                 .ret(0)

@@ -28,6 +28,31 @@ class PeekTest {
     }
 
     @Test
+    void ringsOpeningTogetherOnOneDeviceEachPassTheirSelfTest() throws Exception {
+        // Shards, or two processes starting at once: each self-test's frames pass the other's taps.
+        try (TwoHosts hosts = new TwoHosts("peek-pair")) {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                java.util.concurrent.Callable<String> open = () -> {
+                    start.await();
+                    try (PacketSocket socket = hosts.open(PacketSocket.builder(TwoHosts.LOCAL_IF)
+                            .rxMode(RxMode.PEEK)
+                            .txRing(0, 0)
+                            .filter(UdpFilter.to(9999)))) {
+                        return socket.rxModeReason();
+                    }
+                };
+                try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+                    var first = pool.submit(open);
+                    var second = pool.submit(open);
+                    assertThat(first.get()).isEqualTo("PEEK self-test passed");
+                    assertThat(second.get()).isEqualTo("PEEK self-test passed");
+                }
+            }
+        }
+    }
+
+    @Test
     void peekingThroughManyBlocksLosesNothingAndInventsNothing() {
         try (TwoHosts hosts = new TwoHosts("peek-many");
                 PacketSocket socket = hosts.open(PacketSocket.builder(TwoHosts.LOCAL_IF)

@@ -1,6 +1,8 @@
 package dev.ferry.sidecar.serve;
 
 import dev.ferry.afpacket.AfPacketException;
+import dev.ferry.afpacket.PacketSocket;
+import dev.ferry.afpacket.RxMode;
 import dev.ferry.afpacket.nft.NftSilencer;
 import dev.ferry.tcp.conn.TcpCounter;
 import dev.ferry.tcp.stack.StackConfig;
@@ -68,6 +70,15 @@ public final class ServeCommand {
                     silencer != null
                             ? "kernel silenced by nftables table " + silencer.family() + " " + silencer.table()
                             : "kernel not silenced");
+            for (int i = 0; i < shards.size(); i++) {
+                PacketSocket socket = shards.get(i).socket();
+                if (socket.rx().mode() != RxMode.PEEK) {
+                    // Light-load latency then waits for blocks to retire: say so where it shows.
+                    out.printf(
+                            "ferry serve: warning: shard %d reads its ring without PEEK: %s%n",
+                            i, socket.rxModeReason());
+                }
+            }
             out.flush();
             report(options, shards, stopRequested, out);
             return 0;
