@@ -34,7 +34,7 @@ record ServeOptions(
         int statsIntervalMs) {
 
     /** See ShardLoop's class comment; chosen in BENCHMARKS.md "Coalescing wake-ups". */
-    static final int DEFAULT_COALESCE_US = 20;
+    static final int DEFAULT_COALESCE_US = 0;
 
     static final String USAGE = """
             usage: ferry serve --interface IF --port P [options]
@@ -50,7 +50,7 @@ record ServeOptions(
               --shards N         ring pairs and threads, flows spread by fanout hash (default 1)
               --spin-us N        spin this long after traffic before sleeping (default 0)
               --coalesce-us N    under dense traffic, sleep up to N µs to collect a batch instead
-                                 of waking per frame (default 20, 0: always wake per frame)
+                                 of waking per frame (default 0: always wake per frame)
               --no-offload       no virtio_net_hdr: no GSO/checksum offload on the rings
               --tx PATH          mixed (default: frames up to the MTU are copied and sent in one
                                  sendmmsg per turn, GSO super-frames go through the TX ring) |
