@@ -54,12 +54,7 @@ class ShardLoopTest {
     @Test
     void framesReachTheReceiverAndTimersRunWhileTheLoopSleepsBetweenThem() throws Exception {
         try (TwoHosts hosts = new TwoHosts("loop");
-                PacketSocket socket = hosts.open(PacketSocket.builder(TwoHosts.LOCAL_IF)
-                        .rxMode(RxMode.PEEK)
-                        .doorbell(true)
-                        .retireTimeoutMs(10_000)
-                        .txRing(0, 0)
-                        .filter(UdpFilter.to(9999)))) {
+                PacketSocket socket = peekRingWithDoorbell(hosts)) {
             assertThat(socket.rx().mode()).isEqualTo(RxMode.PEEK);
             AtomicInteger frames = new AtomicInteger();
             Work work = new Work(20_000_000L);
@@ -83,17 +78,9 @@ class ShardLoopTest {
     @Test
     void denseTrafficIsCollectedInBatchesWithoutLosingAFrame() throws Exception {
         try (TwoHosts hosts = new TwoHosts("dense");
-                PacketSocket socket = hosts.open(PacketSocket.builder(TwoHosts.LOCAL_IF)
-                        .rxMode(RxMode.PEEK)
-                        .doorbell(true)
-                        .retireTimeoutMs(10_000)
-                        .txRing(0, 0)
-                        .filter(UdpFilter.to(9999)))) {
+                PacketSocket socket = peekRingWithDoorbell(hosts)) {
             AtomicInteger frames = new AtomicInteger();
-            ShardLoop loop = ShardLoop.builder(
-                            new RingLink(socket), (m, o, l, c) -> frames.incrementAndGet(), new Work(0))
-                    .coalesceNs(200_000)
-                    .start();
+            ShardLoop loop = coalescingLoop(socket, frames);
             int sent = 30_000;
             try {
                 hosts.peerSendsUdp(9999, sent, 64);
@@ -111,17 +98,9 @@ class ShardLoopTest {
     @Test
     void sparseFramesStillWakeTheLoopOneByOneWhenCoalescingIsOn() throws Exception {
         try (TwoHosts hosts = new TwoHosts("sparse");
-                PacketSocket socket = hosts.open(PacketSocket.builder(TwoHosts.LOCAL_IF)
-                        .rxMode(RxMode.PEEK)
-                        .doorbell(true)
-                        .retireTimeoutMs(10_000)
-                        .txRing(0, 0)
-                        .filter(UdpFilter.to(9999)))) {
+                PacketSocket socket = peekRingWithDoorbell(hosts)) {
             AtomicInteger frames = new AtomicInteger();
-            ShardLoop loop = ShardLoop.builder(
-                            new RingLink(socket), (m, o, l, c) -> frames.incrementAndGet(), new Work(0))
-                    .coalesceNs(200_000)
-                    .start();
+            ShardLoop loop = coalescingLoop(socket, frames);
             try {
                 hosts.peerSendsUdp(9999, 10, 64, 20);
                 awaitValue(frames::get, 10);
@@ -242,6 +221,23 @@ class ShardLoopTest {
             assertThat(link.txOffload()).isTrue();
             assertThat(link.maxTxPayload()).isEqualTo(RingLink.MAX_GSO_PAYLOAD);
         }
+    }
+
+    /** A PEEK ring with a doorbell whose blocks retire only after 10 s, for UDP port 9999. */
+    private static PacketSocket peekRingWithDoorbell(TwoHosts hosts) {
+        return hosts.open(PacketSocket.builder(TwoHosts.LOCAL_IF)
+                .rxMode(RxMode.PEEK)
+                .doorbell(true)
+                .retireTimeoutMs(10_000)
+                .txRing(0, 0)
+                .filter(UdpFilter.to(9999)));
+    }
+
+    /** A started loop that coalesces wake-ups over 200 µs windows and counts frames. */
+    private static ShardLoop coalescingLoop(PacketSocket socket, AtomicInteger frames) {
+        return ShardLoop.builder(new RingLink(socket), (m, o, l, c) -> frames.incrementAndGet(), new Work(0))
+                .coalesceNs(200_000)
+                .start();
     }
 
     private static void awaitValue(java.util.function.IntSupplier value, int atLeast) throws InterruptedException {
