@@ -41,28 +41,9 @@ for jar in "$JAR_A" "$JAR_B"; do
     [ -f "$jar" ] || { echo "no $jar: build it (./mvnw -q -pl sidecar -am package -DskipTests)" >&2; exit 1; }
 done
 
-POD=ferry-ab-$$-pod
-CLI=ferry-ab-$$-client
-POD_IP=198.18.100.1
-WORK=$(mktemp -d /tmp/ferry-ab.XXXXXX)
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    sleep 0.5
-    ip netns del "$POD" 2>/dev/null || true
-    ip netns del "$CLI" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-ip netns add "$POD"
-ip netns add "$CLI"
-ip link add veth0 netns "$POD" type veth peer name veth1 netns "$CLI"
-ip -n "$POD" addr add "$POD_IP/24" dev veth0
-ip -n "$CLI" addr add 198.18.100.2/24 dev veth1
-for ns in "$POD" "$CLI"; do ip -n "$ns" link set lo up; done
-ip -n "$POD" link set veth0 up
-ip -n "$CLI" link set veth1 up
-ip netns exec "$CLI" ping -c1 -W2 "$POD_IP" >/dev/null
+# shellcheck source=e2e/bench/pod-and-client.sh
+. e2e/bench/pod-and-client.sh
+pod_and_client ab
 
 serve() { # port jar args -> pid
     # shellcheck disable=SC2086 # the options are a list, split on purpose

@@ -47,29 +47,9 @@ if [ ! -f "$JAR" ] || [ -n "$(find tcp-engine afpacket-io sidecar -newer "$JAR" 
     ./mvnw -q -B -pl sidecar -am package -DskipTests >&2
 fi
 
-POD=ferry-bench-$$-pod
-CLI=ferry-bench-$$-client
-POD_IP=198.18.100.1
-CLI_IP=198.18.100.2
-WORK=$(mktemp -d /tmp/ferry-bench.XXXXXX)
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    sleep 0.5
-    ip netns del "$POD" 2>/dev/null || true
-    ip netns del "$CLI" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-ip netns add "$POD"
-ip netns add "$CLI"
-ip link add veth0 netns "$POD" type veth peer name veth1 netns "$CLI"
-ip -n "$POD" addr add "$POD_IP/24" dev veth0
-ip -n "$CLI" addr add "$CLI_IP/24" dev veth1
-for ns in "$POD" "$CLI"; do ip -n "$ns" link set lo up; done
-ip -n "$POD" link set veth0 up
-ip -n "$CLI" link set veth1 up
-ip netns exec "$CLI" ping -c1 -W2 "$POD_IP" >/dev/null
+# shellcheck source=e2e/bench/pod-and-client.sh
+. e2e/bench/pod-and-client.sh
+pod_and_client bench
 
 # Arrays, not functions: a server started as "${IN_POD[@]}" cmd & has $! = its own pid (ip netns
 # exec and taskset exec what follows), which the CPU accounting below needs.
