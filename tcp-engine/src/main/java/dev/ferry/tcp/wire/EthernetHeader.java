@@ -4,7 +4,6 @@ import static dev.ferry.tcp.wire.NetworkOrder.putU16;
 import static dev.ferry.tcp.wire.NetworkOrder.putU32;
 import static dev.ferry.tcp.wire.NetworkOrder.putU64;
 import static dev.ferry.tcp.wire.NetworkOrder.u16;
-import static dev.ferry.tcp.wire.NetworkOrder.u32;
 import static dev.ferry.tcp.wire.NetworkOrder.u64;
 
 import java.lang.foreign.MemorySegment;
@@ -71,11 +70,12 @@ public final class EthernetHeader {
         if (length < LENGTH) {
             return Malformed.ETHERNET_TRUNCATED;
         }
-        // Both MACs in two loads: bytes 0..7 are dst and the top of src, 8..11 the rest of src.
-        long first = u64(memory, offset);
-        this.dst = first >>> 16;
-        this.src = (first & 0xffff) << 32 | (u32(memory, offset + SRC_OFFSET + 2) & 0xffff_ffffL);
-        int type = u16(memory, offset + TYPE_OFFSET);
+        // The whole untagged header in two overlapping loads: bytes 0..7 hold dst (and the top of
+        // src, ignored), bytes 6..13 hold src and the type. Fewer loads, fewer bounds checks.
+        this.dst = u64(memory, offset) >>> 16;
+        long srcAndType = u64(memory, offset + SRC_OFFSET);
+        this.src = srcAndType >>> 16;
+        int type = (int) srcAndType & 0xffff;
         int at = LENGTH;
         int inner = NO_VLAN;
         int outer = NO_VLAN;

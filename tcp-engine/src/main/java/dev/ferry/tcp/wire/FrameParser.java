@@ -86,8 +86,7 @@ public final class FrameParser {
         into.hopLimit = ipv4.ttl();
         int headerLength = ipv4.headerLength();
         int segmentLength = ipv4.totalLength() - headerLength;
-        long pseudo = Checksum.ipv4PseudoHeader(src, dst, Ipv4Header.PROTOCOL_TCP, segmentLength);
-        return parseTcp(memory, l3 + headerLength, segmentLength, pseudo, checksum, into);
+        return parseTcp(memory, l3 + headerLength, segmentLength, checksum, into);
     }
 
     private Malformed parseIpv6(MemorySegment memory, long l3, int available, RxChecksum checksum, ParsedFrame into) {
@@ -108,24 +107,18 @@ public final class FrameParser {
         into.ecn = ipv6.ecn();
         into.hopLimit = ipv6.hopLimit();
         int segmentLength = ipv6.payloadLength();
-        long pseudo = Checksum.ipv6PseudoHeader(
-                into.srcHi, into.srcLo, into.dstHi, into.dstLo, Ipv6Header.NEXT_HEADER_TCP, segmentLength);
-        return parseTcp(memory, l3 + Ipv6Header.LENGTH, segmentLength, pseudo, checksum, into);
+        return parseTcp(memory, l3 + Ipv6Header.LENGTH, segmentLength, checksum, into);
     }
 
     private Malformed parseTcp(
-            MemorySegment memory,
-            long l4,
-            int segmentLength,
-            long pseudoHeaderSum,
-            RxChecksum checksum,
-            ParsedFrame into) {
+            MemorySegment memory, long l4, int segmentLength, RxChecksum checksum, ParsedFrame into) {
         Malformed verdict = tcp.wrap(memory, l4, segmentLength);
         if (verdict != Malformed.NONE) {
             return verdict;
         }
-        if (checksum == RxChecksum.UNKNOWN
-                && !Checksum.verifies(Checksum.add(memory, l4, segmentLength, pseudoHeaderSum))) {
+        // The pseudo-header is only summed when the link left the checksum to us: with offload
+        // (VERIFIED) or a checksum never computed (PARTIAL) it would be wasted work per frame.
+        if (checksum == RxChecksum.UNKNOWN && !tcpChecksumValid(memory, l4, segmentLength, into)) {
             return Malformed.BAD_TCP_CHECKSUM;
         }
         verdict = into.options.parse(memory, tcp.optionsOffset(), tcp.optionsLength());
@@ -145,5 +138,14 @@ public final class FrameParser {
         into.payloadOffset = l4 + headerLength;
         into.payloadLength = segmentLength - headerLength;
         return Malformed.NONE;
+    }
+
+    /** Verifies the TCP checksum over the segment and the pseudo-header of the addresses in {@code into}. */
+    private static boolean tcpChecksumValid(MemorySegment memory, long l4, int segmentLength, ParsedFrame into) {
+        long pseudo = into.ipv6
+                ? Checksum.ipv6PseudoHeader(
+                        into.srcHi, into.srcLo, into.dstHi, into.dstLo, Ipv6Header.NEXT_HEADER_TCP, segmentLength)
+                : Checksum.ipv4PseudoHeader((int) into.srcLo, (int) into.dstLo, Ipv4Header.PROTOCOL_TCP, segmentLength);
+        return Checksum.verifies(Checksum.add(memory, l4, segmentLength, pseudo));
     }
 }

@@ -5,6 +5,7 @@ import static dev.ferry.tcp.wire.NetworkOrder.putU32;
 import static dev.ferry.tcp.wire.NetworkOrder.putU8;
 import static dev.ferry.tcp.wire.NetworkOrder.u16;
 import static dev.ferry.tcp.wire.NetworkOrder.u32;
+import static dev.ferry.tcp.wire.NetworkOrder.u64;
 import static dev.ferry.tcp.wire.NetworkOrder.u8;
 
 import java.lang.foreign.MemorySegment;
@@ -103,12 +104,17 @@ public final class TcpOptions {
      */
     public Malformed parse(MemorySegment memory, long offset, int length) {
         clear();
+        if (length == 0) {
+            return Malformed.NONE;
+        }
         if (length == ALIGNED_TIMESTAMPS_LENGTH && u32(memory, offset) == ALIGNED_TIMESTAMPS_PREFIX) {
             // Nearly every segment after the handshake carries exactly NOP, NOP, timestamps (RFC
-            // 7323 appendix A recommends this layout so receivers can take this shortcut).
+            // 7323 appendix A recommends this layout so receivers can take this shortcut). TSval
+            // and TSecr come in one load.
+            long values = u64(memory, offset + 4);
             timestamps = true;
-            tsVal = u32(memory, offset + 4);
-            tsEcr = u32(memory, offset + 8);
+            tsVal = (int) (values >>> 32);
+            tsEcr = (int) values;
             return Malformed.NONE;
         }
         int at = 0;
