@@ -23,12 +23,9 @@ public final class ReceiveBuffer {
     /** Separate out-of-order ranges kept at most. */
     public static final int MAX_RANGES = 16;
 
-    private final BufferPool pool;
+    private final ChunkRing chunks;
     private final int chunkShift;
     private final int chunkMask;
-    private MemorySegment[] ring = new MemorySegment[4];
-    private int first;
-    private int chunkCount;
     /** Stream position of byte 0 of the first chunk. */
     private long basePosition;
     /** Stream position of the next byte the application reads. */
@@ -44,7 +41,7 @@ public final class ReceiveBuffer {
     private int limit;
 
     ReceiveBuffer(BufferPool pool) {
-        this.pool = pool;
+        this.chunks = new ChunkRing(pool);
         this.chunkShift = pool.chunkShift();
         this.chunkMask = pool.chunkSize() - 1;
     }
@@ -84,7 +81,7 @@ public final class ReceiveBuffer {
 
     /** Chunks currently held. */
     public int chunks() {
-        return chunkCount;
+        return chunks.count();
     }
 
     /**
@@ -251,50 +248,25 @@ public final class ReceiveBuffer {
     }
 
     private MemorySegment chunkAt(long position) {
-        int index = (int) ((position - basePosition) >>> chunkShift);
-        return ring[(first + index) & (ring.length - 1)];
+        return chunks.get((int) ((position - basePosition) >>> chunkShift));
     }
 
     private boolean ensureChunksUpTo(long end) {
-        if (chunkCount == 0) {
+        if (chunks.count() == 0) {
             basePosition = readPosition;
         }
         int needed = (int) (((end - 1 - basePosition) >>> chunkShift) + 1);
-        while (chunkCount < needed) {
-            MemorySegment chunk = pool.acquireChunk();
-            if (chunk == null) {
+        while (chunks.count() < needed) {
+            if (!chunks.addFromPool()) {
                 return false;
             }
-            if (chunkCount == ring.length) {
-                growRing();
-            }
-            ring[(first + chunkCount) & (ring.length - 1)] = chunk;
-            chunkCount++;
         }
         return true;
     }
 
-    private void growRing() {
-        MemorySegment[] bigger = new MemorySegment[ring.length * 2];
-        for (int i = 0; i < chunkCount; i++) {
-            bigger[i] = ring[(first + i) & (ring.length - 1)];
-        }
-        ring = bigger;
-        first = 0;
-    }
-
     private void releaseFront(int count) {
-        for (int i = 0; i < count; i++) {
-            int slot = first & (ring.length - 1);
-            pool.releaseChunk(ring[slot]);
-            ring[slot] = null;
-            first = (first + 1) & (ring.length - 1);
-        }
-        chunkCount -= count;
+        chunks.releaseFront(count);
         basePosition += (long) count << chunkShift;
-        if (chunkCount == 0) {
-            first = 0;
-        }
     }
 
     private void releaseIfEmpty() {
@@ -304,13 +276,13 @@ public final class ReceiveBuffer {
     }
 
     private void releaseAll() {
-        releaseFront(chunkCount);
+        releaseFront(chunks.count());
         basePosition = readPosition;
     }
 
     @Override
     public String toString() {
         return "ReceiveBuffer[readable=" + readable() + ", ranges=" + rangeCount + ", limit=" + limit + ", chunks="
-                + chunkCount + "]";
+                + chunks.count() + "]";
     }
 }

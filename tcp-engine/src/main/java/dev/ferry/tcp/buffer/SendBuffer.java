@@ -15,18 +15,15 @@ import java.lang.foreign.MemorySegment;
  * <p>Not thread-safe: used by the shard thread, or under the stream's lock (blocking adapter).
  */
 public final class SendBuffer {
-    private final BufferPool pool;
+    private final ChunkRing chunks;
     private final int chunkShift;
     private final int chunkMask;
-    private MemorySegment[] ring = new MemorySegment[4];
-    private int first;
-    private int chunkCount;
     private int headOffset;
     private int length;
     private int limit;
 
     SendBuffer(BufferPool pool) {
-        this.pool = pool;
+        this.chunks = new ChunkRing(pool);
         this.chunkShift = pool.chunkShift();
         this.chunkMask = pool.chunkSize() - 1;
     }
@@ -61,7 +58,7 @@ public final class SendBuffer {
 
     /** Chunks this buffer currently holds. */
     public int chunks() {
-        return chunkCount;
+        return chunks.count();
     }
 
     /**
@@ -74,12 +71,12 @@ public final class SendBuffer {
         while (copied < wanted) {
             int position = headOffset + length;
             int index = position >>> chunkShift;
-            if (index == chunkCount && !addChunk()) {
+            if (index == chunks.count() && !chunks.addFromPool()) {
                 break;
             }
             int within = position & chunkMask;
             int n = Math.min(wanted - copied, chunkMask + 1 - within);
-            MemorySegment.copy(src, srcOffset + copied, chunk(index), within, n);
+            MemorySegment.copy(src, srcOffset + copied, chunks.get(index), within, n);
             copied += n;
             length += n;
         }
@@ -100,7 +97,7 @@ public final class SendBuffer {
             int position = headOffset + offset + done;
             int within = position & chunkMask;
             int n = Math.min(len - done, chunkMask + 1 - within);
-            MemorySegment.copy(chunk(position >>> chunkShift), within, dst, dstOffset + done, n);
+            MemorySegment.copy(chunks.get(position >>> chunkShift), within, dst, dstOffset + done, n);
             done += n;
         }
     }
@@ -112,57 +109,18 @@ public final class SendBuffer {
         }
         length -= bytes;
         if (length == 0) {
-            releaseChunks(chunkCount);
+            chunks.releaseFront(chunks.count());
             headOffset = 0;
             return;
         }
         headOffset += bytes;
         int emptied = headOffset >>> chunkShift;
-        releaseChunks(emptied);
+        chunks.releaseFront(emptied);
         headOffset &= chunkMask;
-    }
-
-    private MemorySegment chunk(int index) {
-        return ring[(first + index) & (ring.length - 1)];
-    }
-
-    private boolean addChunk() {
-        MemorySegment chunk = pool.acquireChunk();
-        if (chunk == null) {
-            return false;
-        }
-        if (chunkCount == ring.length) {
-            growRing();
-        }
-        ring[(first + chunkCount) & (ring.length - 1)] = chunk;
-        chunkCount++;
-        return true;
-    }
-
-    private void growRing() {
-        MemorySegment[] bigger = new MemorySegment[ring.length * 2];
-        for (int i = 0; i < chunkCount; i++) {
-            bigger[i] = chunk(i);
-        }
-        ring = bigger;
-        first = 0;
-    }
-
-    private void releaseChunks(int count) {
-        for (int i = 0; i < count; i++) {
-            int slot = first & (ring.length - 1);
-            pool.releaseChunk(ring[slot]);
-            ring[slot] = null;
-            first = (first + 1) & (ring.length - 1);
-        }
-        chunkCount -= count;
-        if (chunkCount == 0) {
-            first = 0;
-        }
     }
 
     @Override
     public String toString() {
-        return "SendBuffer[length=" + length + ", limit=" + limit + ", chunks=" + chunkCount + "]";
+        return "SendBuffer[length=" + length + ", limit=" + limit + ", chunks=" + chunks.count() + "]";
     }
 }
