@@ -5,8 +5,8 @@
 #   e2e/bench/serve-ab.sh [--a-jar JAR] [--b-jar JAR] [--a-args "..."] [--b-args "..."]
 #                         [--rounds N] [--duration S] [--close]
 #
-# Both serve HTTP on the pod address (ports 8081 and 8082), their shard threads pinned to CPU 1 and
-# SCHED_FIFO 50; `wrk -t1 -c50` runs from CPU 0 (SCHED_FIFO 50), A then B in every round, so slow
+# Both serve HTTP on the pod address (ports 8081 and 8082), their shard threads pinned to CPU 1 and,
+# after a JIT warm-up at normal priority (e2e/bench/jit-warm.sh), SCHED_FIFO 50; `wrk -t1 -c50` runs from CPU 0 (SCHED_FIFO 50), A then B in every round, so slow
 # drifts of a shared machine hit both alike. --close sends "Connection: close" (one request per
 # connection). Per run: requests/s, the machine's busy time per 1k requests (/proc/stat) and the
 # server process's own CPU per request (/proc/PID/stat, 10 ms ticks). The unused variant idles meanwhile; its filter
@@ -43,6 +43,8 @@ done
 
 # shellcheck source=e2e/bench/pod-and-client.sh
 . e2e/bench/pod-and-client.sh
+# shellcheck source=e2e/bench/jit-warm.sh
+. e2e/bench/jit-warm.sh
 pod_and_client ab
 
 serve() { # port jar args -> pid
@@ -58,11 +60,6 @@ for port in 8081 8082; do
     for _ in $(seq 1 200); do
         ip netns exec "$CLI" bash -c "exec 3<>/dev/tcp/$POD_IP/$port" 2>/dev/null && break
         sleep 0.1
-    done
-done
-for pid in "$PID_A" "$PID_B"; do
-    for t in /proc/"$pid"/task/*; do
-        [ "$(cat "$t/comm")" = ferry-shard-0 ] && chrt -f -p 50 "$(basename "$t")"
     done
 done
 grep -h warning "$WORK"/serve-*.log >&2 || true
@@ -81,8 +78,13 @@ run() { # port pid seconds -> "req/s machine-ms/1k server-µs/req"
     awk -v n="$n" -v b=$((b1 - b0)) -v s=$((s1 - s0)) -v d="$3" \
         'BEGIN { printf "%7.0f req/s %6.2f ms/1k %5.2f µs/req", n / d, b / 100 / n * 1e6, s / n / 1e3 }'
 }
-run 8081 "$PID_A" 5 >/dev/null # warm-up: the JIT compiles both
-run 8082 "$PID_B" 5 >/dev/null
+warm_jit "$PID_A" run 8081 "$PID_A" 3
+warm_jit "$PID_B" run 8082 "$PID_B" 3
+for pid in "$PID_A" "$PID_B"; do
+    for t in /proc/"$pid"/task/*; do
+        [ "$(cat "$t/comm")" = ferry-shard-0 ] && chrt -f -p 50 "$(basename "$t")"
+    done
+done
 echo "A: $JAR_A ${ARGS_A:-(defaults)}"
 echo "B: $JAR_B ${ARGS_B:-(defaults)}"
 for round in $(seq 1 "$ROUNDS"); do

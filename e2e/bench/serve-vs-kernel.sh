@@ -17,7 +17,9 @@
 # average); "server" is the server processes' own CPU time from the scheduler (schedstat, exact).
 # --fifo runs the clients, the kernel servers and Ferry's shard thread (only it: the JIT and GC
 # threads stay normal) SCHED_FIFO 50, so that other work on a shared machine does not decide the
-# result (the kernel keeps 5% of each second for everything else). Everything is removed on exit.
+# result (the kernel keeps 5% of each second for everything else). Ferry's JIT is warmed up at normal
+# priority before its shard thread goes FIFO (e2e/bench/jit-warm.sh says why), and the compilers'
+# CPU during the measured runs is printed under the table. Everything is removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -49,6 +51,8 @@ fi
 
 # shellcheck source=e2e/bench/pod-and-client.sh
 . e2e/bench/pod-and-client.sh
+# shellcheck source=e2e/bench/jit-warm.sh
+. e2e/bench/jit-warm.sh
 pod_and_client bench
 
 # Arrays, not functions: a server started as "${IN_POD[@]}" cmd & has $! = its own pid (ip netns
@@ -211,13 +215,16 @@ start sockperf-server "${IN_POD[@]}" "${PRIO[@]}" sockperf server --tcp -i "$POD
 start ferry-sockperf "${FERRY[@]}" --port "$FERRY_SOCKPERF_PORT" --mode sockperf
 await_port "$SOCKPERF_PORT"
 await_port "$FERRY_SOCKPERF_PORT"
+# Warm both (the JIT compiles Ferry's path first, with its shard thread still at normal priority),
+# then let everything settle before the idle reading.
+warm_jit "$(cat "$WORK/ferry-sockperf.pid")" \
+    "${IN_CLIENT[@]}" sockperf ping-pong --tcp -i "$POD_IP" -p "$FERRY_SOCKPERF_PORT" -m 64 -t 3
 fifo_shard ferry-sockperf
-# Warm both (the JIT compiles Ferry's path), then let everything settle before the idle reading.
-"${IN_CLIENT[@]}" sockperf ping-pong --tcp -i "$POD_IP" -p "$FERRY_SOCKPERF_PORT" -m 64 -t 5 >/dev/null 2>&1
 "${IN_CLIENT[@]}" sockperf ping-pong --tcp -i "$POD_IP" -p "$SOCKPERF_PORT" -m 64 -t 2 >/dev/null 2>&1
 sleep 2
 idle_cpu kernel sockperf-server
 idle_cpu ferry ferry-sockperf
+JIT_BEFORE=$(jit_ns "$(cat "$WORK/ferry-sockperf.pid")")
 for round in $(seq 1 "$ROUNDS"); do
     echo "round $round: round trips" >&2
     rr_run kernel.rr_light sockperf-server "$SOCKPERF_PORT" --mps 1000
@@ -225,6 +232,7 @@ for round in $(seq 1 "$ROUNDS"); do
     rr_run kernel.rr_max sockperf-server "$SOCKPERF_PORT"
     rr_run ferry.rr_max ferry-sockperf "$FERRY_SOCKPERF_PORT"
 done
+JIT_RR_MS=$((($(jit_ns "$(cat "$WORK/ferry-sockperf.pid")") - JIT_BEFORE) / 1000000))
 stop ferry-sockperf
 stop sockperf-server
 
@@ -233,9 +241,14 @@ start nginx "${IN_POD[@]}" "${PRIO[@]}" nginx -c "$WORK/nginx.conf"
 start ferry-http "${FERRY[@]}" --port "$FERRY_HTTP_PORT" --mode http --body-bytes 6
 await_port "$NGINX_PORT"
 await_port "$FERRY_HTTP_PORT"
+http_warm() { # port: both kinds of traffic the rounds will send
+    "${IN_CLIENT[@]}" wrk -t1 -c"$CONNS" -d2s "http://$POD_IP:$1/"
+    "${IN_CLIENT[@]}" wrk -t1 -c"$CONNS" -d2s -H "Connection: close" "http://$POD_IP:$1/"
+}
+warm_jit "$(cat "$WORK/ferry-http.pid")" http_warm "$FERRY_HTTP_PORT"
 fifo_shard ferry-http
-"${IN_CLIENT[@]}" wrk -t1 -c"$CONNS" -d5s "http://$POD_IP:$FERRY_HTTP_PORT/" >/dev/null
-"${IN_CLIENT[@]}" wrk -t1 -c"$CONNS" -d2s "http://$POD_IP:$NGINX_PORT/" >/dev/null
+http_warm "$NGINX_PORT" >/dev/null
+JIT_BEFORE=$(jit_ns "$(cat "$WORK/ferry-http.pid")")
 for round in $(seq 1 "$ROUNDS"); do
     echo "round $round: http" >&2
     http_run kernel.keepalive nginx "$NGINX_PORT"
@@ -243,6 +256,7 @@ for round in $(seq 1 "$ROUNDS"); do
     http_run kernel.close nginx "$NGINX_PORT" -H "Connection: close"
     http_run ferry.close ferry-http "$FERRY_HTTP_PORT" -H "Connection: close"
 done
+JIT_HTTP_MS=$((($(jit_ns "$(cat "$WORK/ferry-http.pid")") - JIT_BEFORE) / 1000000))
 stop ferry-http
 stop nginx
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -275,6 +289,9 @@ row "keep-alive: server CPU per 1k requests (ms)" kernel.keepalive.server_ms_per
 row "Connection: close, connections/s" kernel.close.rate ferry.close.rate
 row "Connection: close: machine CPU per 1k (ms)" kernel.close.total_ms_per_1k ferry.close.total_ms_per_1k
 row "Connection: close: server CPU per 1k (ms)" kernel.close.server_ms_per_1k ferry.close.server_ms_per_1k
+echo
+echo "Ferry's JIT compilers during the measured runs (after warm-up): ${JIT_RR_MS} ms of CPU in the" \
+    "round trips, ${JIT_HTTP_MS} ms in the HTTP runs."
 echo
 echo "All rounds:"
 for key in $(printf '%s\n' "${!R[@]}" | sort); do echo "  $key:${R[$key]}"; done

@@ -17,7 +17,9 @@ import dev.ferry.tcp.flow.FlowRecords;
 import dev.ferry.tcp.flow.FlowTable;
 import dev.ferry.tcp.flow.ListenerTable;
 import dev.ferry.tcp.flow.SlotTable;
+import dev.ferry.tcp.isn.EphemeralPorts;
 import dev.ferry.tcp.isn.IsnGenerator;
+import dev.ferry.tcp.isn.TimestampOffsets;
 import dev.ferry.tcp.link.FrameReceiver;
 import dev.ferry.tcp.link.Link;
 import dev.ferry.tcp.link.RxChecksum;
@@ -73,7 +75,8 @@ public final class TcpStack {
     private final SlotTable<TcpListener> listeners = new SlotTable<>(8);
     private final Map<TcpListener, Integer> listenerPorts = new IdentityHashMap<>();
     private final IsnGenerator isn;
-    private final RandomGenerator random;
+    private final TimestampOffsets tsOffsets;
+    private final EphemeralPorts ephemeralPorts;
     private final LocalAddresses local;
     private final Transmitter tx;
     private final Neighbors neighbors;
@@ -95,13 +98,14 @@ public final class TcpStack {
     public TcpStack(Link link, StackConfig config, RandomGenerator random, long nowNs) {
         this.link = link;
         this.config = config;
-        this.random = random;
         this.nowNs = nowNs;
         this.pool = new BufferPool(config.bufferChunkBytes(), config.maxBufferChunks(), BufferPool.Memory.HEAP);
         this.wheel = new TimingWheel(config.expectedFlows(), nowNs);
         this.records = new FlowRecords<>(config.expectedFlows());
         this.flows = new FlowTable(records, random, config.expectedFlows());
         this.isn = new IsnGenerator(random);
+        this.tsOffsets = new TimestampOffsets(random);
+        this.ephemeralPorts = new EphemeralPorts(random);
         this.local = new LocalAddresses(config);
         this.tx = new Transmitter(link, local, counters);
         this.neighbors = new Neighbors(link, config, local, tx, counters);
@@ -183,9 +187,11 @@ public final class TcpStack {
         int localIndex = local.sourceFor(v4);
         long mac = neighbors.nextHopMac(v4, rLo, localIndex, nowNs);
         int localPort = ephemeralPort(localIndex, rHi, rLo, port);
-        int iss = isn.isn(local.hi(localIndex), local.lo(localIndex), rHi, rLo, localPort, port, nowNs);
+        long lHi = local.hi(localIndex), lLo = local.lo(localIndex);
+        int iss = isn.isn(lHi, lLo, rHi, rLo, localPort, port, nowNs);
         creatingIpv6 = !v4;
-        TcpConnection c = TcpConnection.connect(config.tcp(), host, handler, iss, random.nextInt(), nowNs);
+        int tsOffset = tsOffsets.offset(lHi, lLo, rHi, rLo);
+        TcpConnection c = TcpConnection.connect(config.tcp(), host, handler, iss, tsOffset, nowNs);
         register(c, localIndex, rHi, rLo, localPort, port, mac);
         output.flush(nowNs);
         link.flushTx();
@@ -193,9 +199,9 @@ public final class TcpStack {
     }
 
     private int ephemeralPort(int localIndex, long rHi, long rLo, int remotePort) {
-        // Linux's default ip_local_port_range; random choice so ports do not reveal connection counts.
-        for (int attempt = 0; attempt < 256; attempt++) {
-            int port = 32768 + random.nextInt(61000 - 32768);
+        int offset = ephemeralPorts.offset(local.hi(localIndex), local.lo(localIndex), rHi, rLo, remotePort);
+        for (int attempt = 0; attempt < EphemeralPorts.COUNT; attempt++) {
+            int port = ephemeralPorts.next(offset);
             if (flows.find(localIndex, rHi, rLo, port, remotePort) == FlowTable.NOT_FOUND) {
                 return port;
             }
@@ -273,7 +279,7 @@ public final class TcpStack {
         int lPort = frame.dstPort(), rPort = frame.srcPort();
         int iss = isn.isn(lHi, lLo, rHi, rLo, lPort, rPort, nowNs);
         creatingIpv6 = frame.ipv6();
-        TcpConnection c = listener.onSyn(in, nowNs, host, iss, random.nextInt());
+        TcpConnection c = listener.onSyn(in, nowNs, host, iss, tsOffsets.offset(lHi, lLo, rHi, rLo));
         if (c == null) {
             counters.increment(StackCounter.SYN_REFUSED);
             return;
