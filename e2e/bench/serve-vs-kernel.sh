@@ -19,7 +19,7 @@
 # threads stay normal) SCHED_FIFO 50, so that other work on a shared machine does not decide the
 # result (the kernel keeps 5% of each second for everything else). Ferry's JIT is warmed up at normal
 # priority before its shard thread goes FIFO (e2e/bench/jit-warm.sh says why), and the compilers'
-# CPU during the measured runs is printed under the table. Everything is removed on exit.
+# CPU during each measured run is listed with the rounds. Everything is removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -139,21 +139,27 @@ server_pids() { # name -> the pids whose CPU counts as the server's
     esac
 }
 
-# Runs a client command while measuring; sets OUT (its output), BUSY_S, SERVER_S, WALL_S.
+# Runs a client command while measuring; sets OUT (its output), BUSY_S, SERVER_S, WALL_S and JIT_MS
+# (CPU of the server's JIT compilers: 0 for the kernel's servers, ~0 for a warm Ferry).
 measure() { # server-name command...
     local server=$1
     shift
-    local pids b0 t0 b1 t1 s0 s1 w0 w1
+    local pids b0 t0 b1 t1 s0 s1 w0 w1 j0 j1
     pids=$(server_pids "$server")
     read -r b0 t0 < <(machine_ticks)
     # shellcheck disable=SC2086
     s0=$(task_ns $pids)
+    # shellcheck disable=SC2086
+    j0=$(jit_ns $pids)
     w0=$(date +%s%N)
     OUT=$("$@" 2>&1)
     w1=$(date +%s%N)
     # shellcheck disable=SC2086
+    j1=$(jit_ns $pids)
+    # shellcheck disable=SC2086
     s1=$(task_ns $pids)
     read -r b1 t1 < <(machine_ticks)
+    JIT_MS=$(((j1 - j0) / 1000000))
     BUSY_S=$(awk -v b=$((b1 - b0)) 'BEGIN { printf "%.3f", b / 100 }')
     SERVER_S=$(awk -v s=$((s1 - s0)) 'BEGIN { printf "%.3f", s / 1e9 }')
     WALL_S=$(awk -v w=$((w1 - w0)) 'BEGIN { printf "%.3f", w / 1e9 }')
@@ -183,6 +189,7 @@ http_run() { # label server port extra-wrk-args...
     add "$label.rate" "$(awk -v n="$n" -v w="$WALL_S" 'BEGIN { printf "%.0f", n / w }')"
     add "$label.total_ms_per_1k" "$(awk -v n="$n" -v b="$BUSY_S" 'BEGIN { printf "%.2f", b / n * 1e6 }')"
     add "$label.server_ms_per_1k" "$(awk -v n="$n" -v s="$SERVER_S" 'BEGIN { printf "%.2f", s / n * 1e6 }')"
+    add "$label.jit_ms" "$JIT_MS"
 }
 rr_run() { # label server port extra-sockperf-args...
     local label=$1 server=$2 port=$3
@@ -193,6 +200,7 @@ rr_run() { # label server port extra-sockperf-args...
     add "$label.rate" "$(sockperf_rate)"
     add "$label.server_cpu_pct" "$(awk -v s="$SERVER_S" -v w="$WALL_S" 'BEGIN { printf "%.1f", s / w * 100 }')"
     add "$label.total_cpu_pct" "$(awk -v b="$BUSY_S" -v w="$WALL_S" 'BEGIN { printf "%.1f", b / w * 100 }')"
+    add "$label.jit_ms" "$JIT_MS"
 }
 idle_cpu() { # label server: the server's CPU while nothing at all comes in
     local t0 t1
@@ -224,7 +232,6 @@ fifo_shard ferry-sockperf
 sleep 2
 idle_cpu kernel sockperf-server
 idle_cpu ferry ferry-sockperf
-JIT_BEFORE=$(jit_ns "$(cat "$WORK/ferry-sockperf.pid")")
 for round in $(seq 1 "$ROUNDS"); do
     echo "round $round: round trips" >&2
     rr_run kernel.rr_light sockperf-server "$SOCKPERF_PORT" --mps 1000
@@ -232,7 +239,6 @@ for round in $(seq 1 "$ROUNDS"); do
     rr_run kernel.rr_max sockperf-server "$SOCKPERF_PORT"
     rr_run ferry.rr_max ferry-sockperf "$FERRY_SOCKPERF_PORT"
 done
-JIT_RR_MS=$((($(jit_ns "$(cat "$WORK/ferry-sockperf.pid")") - JIT_BEFORE) / 1000000))
 stop ferry-sockperf
 stop sockperf-server
 
@@ -248,7 +254,6 @@ http_warm() { # port: both kinds of traffic the rounds will send
 warm_jit "$(cat "$WORK/ferry-http.pid")" http_warm "$FERRY_HTTP_PORT"
 fifo_shard ferry-http
 http_warm "$NGINX_PORT" >/dev/null
-JIT_BEFORE=$(jit_ns "$(cat "$WORK/ferry-http.pid")")
 for round in $(seq 1 "$ROUNDS"); do
     echo "round $round: http" >&2
     http_run kernel.keepalive nginx "$NGINX_PORT"
@@ -256,7 +261,6 @@ for round in $(seq 1 "$ROUNDS"); do
     http_run kernel.close nginx "$NGINX_PORT" -H "Connection: close"
     http_run ferry.close ferry-http "$FERRY_HTTP_PORT" -H "Connection: close"
 done
-JIT_HTTP_MS=$((($(jit_ns "$(cat "$WORK/ferry-http.pid")") - JIT_BEFORE) / 1000000))
 stop ferry-http
 stop nginx
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -290,8 +294,6 @@ row "Connection: close, connections/s" kernel.close.rate ferry.close.rate
 row "Connection: close: machine CPU per 1k (ms)" kernel.close.total_ms_per_1k ferry.close.total_ms_per_1k
 row "Connection: close: server CPU per 1k (ms)" kernel.close.server_ms_per_1k ferry.close.server_ms_per_1k
 echo
-echo "Ferry's JIT compilers during the measured runs (after warm-up): ${JIT_RR_MS} ms of CPU in the" \
-    "round trips, ${JIT_HTTP_MS} ms in the HTTP runs."
-echo
-echo "All rounds:"
+echo "All rounds (*.jit_ms: CPU Ferry's JIT compilers used during that run; much of it means part of"
+echo "the run measured code that was not compiled yet):"
 for key in $(printf '%s\n' "${!R[@]}" | sort); do echo "  $key:${R[$key]}"; done
