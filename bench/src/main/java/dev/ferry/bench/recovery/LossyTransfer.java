@@ -42,6 +42,9 @@ final class LossyTransfer {
             long fastRetransmits,
             long retransmits,
             long[] rtoKinds,
+            long rackLost,
+            long tlpProbes,
+            long tlpRecoveries,
             boolean complete) {}
 
     /**
@@ -194,6 +197,9 @@ final class LossyTransfer {
                 counters.get(TcpCounter.FAST_RETRANSMIT),
                 retransmits,
                 rtoKinds.clone(),
+                counters.get(TcpCounter.RACK_LOST),
+                counters.get(TcpCounter.TLP_PROBE),
+                counters.get(TcpCounter.TLP_RECOVERY),
                 doneNs >= 0);
     }
 

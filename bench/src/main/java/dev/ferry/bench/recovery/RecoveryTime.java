@@ -6,10 +6,11 @@ import java.util.Locale;
 
 /**
  * Loss recovery compared in virtual time: a bulk transfer through {@link LossyTransfer} at 1%, 5%
- * and 10% random loss each way, without SACK (NewReno, RFC 6582) and with SACK (RFC 6675), over a
- * LAN-like and a WAN-like path. Prints a Markdown table of the time to deliver the volume (median
- * and mean over the seeds), RTOs and retransmissions per run, and what each RTO was about (see
- * {@link LossyTransfer.RtoKind}).
+ * and 10% random loss each way, without SACK (NewReno, RFC 6582), with SACK (RFC 6675 alone) and
+ * with SACK and RACK-TLP (RFC 8985, the default), over a LAN-like and a WAN-like path. Prints a
+ * Markdown table of the time to deliver the volume (median and mean over the seeds), RTOs and
+ * retransmissions per run, what each RTO was about (see {@link LossyTransfer.RtoKind}), and
+ * RACK-TLP's counters.
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.ferry.bench.recovery.RecoveryTime [bytes] [seeds]</pre>
  *
@@ -21,7 +22,8 @@ public final class RecoveryTime {
     /** The recovery a row measures. */
     private enum Recovery {
         NEW_RENO("NewReno"),
-        SACK("SACK (RFC 6675)");
+        SACK("SACK (RFC 6675)"),
+        SACK_RACK_TLP("SACK + RACK-TLP");
 
         final String label;
 
@@ -30,7 +32,11 @@ public final class RecoveryTime {
         }
 
         TcpConfig config() {
-            return TcpConfig.builder().sack(this != NEW_RENO).maxRetransmits(40).build();
+            return TcpConfig.builder()
+                    .sack(this != NEW_RENO)
+                    .rackTlp(this == SACK_RACK_TLP)
+                    .maxRetransmits(40)
+                    .build();
         }
     }
 
@@ -44,10 +50,10 @@ public final class RecoveryTime {
                 "%,d bytes, seeds 1..%d, default TcpConfig (256 KB buffers, MSS 1460, timestamps, min RTO 200 ms)%n%n",
                 bytes,
                 seeds);
-        System.out.println(
-                "| path | loss each way | recovery | time to deliver: median / mean (ms) | RTOs per run"
-                        + " | RTOs: handshake / lost rtx / tail / few SACKs / ACKs lost / other | retransmits per run | incomplete |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| path | loss each way | recovery | time to deliver: median / mean (ms) | RTOs per run"
+                + " | RTOs: handshake / lost rtx / tail / few SACKs / ACKs lost / other | retransmits per run"
+                + " | RACK losses / TLP probes / TLP recoveries per run | incomplete |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         long[][] paths = {{50_000L, 1_250_000_000L, 1 << 20}, {10 * MS, 12_500_000L, 256 * 1024}};
         String[] names = {"0.1 ms RTT, 10 Gb/s", "20 ms RTT, 100 Mb/s"};
         for (int p = 0; p < paths.length; p++) {
@@ -64,6 +70,9 @@ public final class RecoveryTime {
         long[] times = new long[seeds];
         long timeouts = 0;
         long retransmits = 0;
+        long rackLost = 0;
+        long probes = 0;
+        long probeRecoveries = 0;
         long[] kinds = new long[LossyTransfer.RtoKind.values().length];
         int incomplete = 0;
         int complete = 0;
@@ -72,6 +81,9 @@ public final class RecoveryTime {
                     new LossyTransfer(config, seed, loss, path[0], path[1], (int) path[2], bytes).run();
             timeouts += outcome.timeouts();
             retransmits += outcome.retransmits();
+            rackLost += outcome.rackLost();
+            probes += outcome.tlpProbes();
+            probeRecoveries += outcome.tlpRecoveries();
             for (int k = 0; k < kinds.length; k++) {
                 kinds[k] += outcome.rtoKinds()[k];
             }
@@ -92,7 +104,7 @@ public final class RecoveryTime {
         }
         System.out.printf(
                 Locale.ROOT,
-                "| %s | %.0f%% | %s | %,.1f / %,.1f | %.1f | %s | %.1f | %d |%n",
+                "| %s | %.0f%% | %s | %,.1f / %,.1f | %.1f | %s | %.1f | %s | %d |%n",
                 name,
                 loss * 100,
                 recovery.label,
@@ -101,6 +113,14 @@ public final class RecoveryTime {
                 (double) timeouts / seeds,
                 breakdown,
                 (double) retransmits / seeds,
+                recovery == Recovery.SACK_RACK_TLP
+                        ? String.format(
+                                Locale.ROOT,
+                                "%.1f / %.1f / %.1f",
+                                (double) rackLost / seeds,
+                                (double) probes / seeds,
+                                (double) probeRecoveries / seeds)
+                        : "-",
                 incomplete);
     }
 }
