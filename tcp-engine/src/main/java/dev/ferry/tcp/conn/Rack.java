@@ -135,6 +135,25 @@ final class Rack {
      */
     void onAck(TcpConnection c, SegmentIn in, boolean cumulative, boolean dsack, boolean recoveryEnded, long nowNs) {
         int una = c.sndUna;
+        if (probeOutstanding && Seq.ge(una, probeEndSeq)) {
+            probeAnswered(c, dsack);
+        }
+        adaptReorderWindow(c, dsack, recoveryEnded);
+        if (cumulative) {
+            probeRearmDue = true;
+        }
+        if (una == c.t.sndMax) {
+            // Everything arrived: nothing is left to judge, and whatever is sent next is newer
+            // than all that was delivered, so RACK's clock needs no update until it is delivered.
+            if (times.count() > 0) {
+                sampledSinceProbe = true;
+                times.clear();
+            }
+            fack = Seq.max(fack, una);
+            reorderDeadlineNs = NONE;
+            probeDeadlineNs = NONE;
+            return;
+        }
         SackScoreboard board = c.t.sack.board;
         int n = 0;
         while (n < times.count() && Seq.lt(times.start(n), una)) {
@@ -148,18 +167,6 @@ final class Rack {
                     deliver(c, i, in, una, board, nowNs);
                 }
             }
-        }
-        adaptReorderWindow(c, dsack, recoveryEnded);
-        if (probeOutstanding && Seq.ge(c.sndUna, probeEndSeq)) {
-            probeAnswered(c, dsack);
-        }
-        if (cumulative) {
-            probeRearmDue = true;
-        }
-        if (c.sndUna == c.t.sndMax) {
-            reorderDeadlineNs = NONE;
-            probeDeadlineNs = NONE;
-            return;
         }
         detectLosses(c, nowNs);
     }

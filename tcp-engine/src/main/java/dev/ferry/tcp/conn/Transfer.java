@@ -122,6 +122,6 @@ final class Transfer {
         rtt.reset(config);
         congestion.reset();
         sack.reset(0);
-        rack.reset(0);
+        // (RACK's state is reset by the callers, which know SND.UNA.)
     }
 }
