@@ -96,6 +96,9 @@ final class SendTimes {
     boolean sent(int from, int to, long nowNs) {
         if (count > 0) {
             int last = slot(count - 1);
+            if (Seq.lt(from, end[last])) {
+                return resent(from, to, nowNs); // not above after all: some of it left before
+            }
             if (end[last] == from && sentNs[last] == nowNs && marks[last] == 0) {
                 end[last] = to; // the same burst
                 return true;

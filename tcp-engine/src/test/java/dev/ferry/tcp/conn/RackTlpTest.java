@@ -229,6 +229,20 @@ class RackTlpTest {
     }
 
     @Test
+    void aDuplicateReportWidensTheReorderWindow() {
+        Fixture f = tenInFlight(10);
+        at(f, RTT);
+        // Segment 0 was received twice (RFC 2883: a block below the ACK): a retransmission was
+        // spurious, so reordering is likelier than RACK assumed.
+        f.send(ackWithSacks(f, 2, 0, 1));
+        assertThat(f.counters.get(TcpCounter.DSACK_RECEIVED)).isEqualTo(1);
+        f.send(ackWithSacks(f, 2, 3, 5));
+        f.expectNothing();
+        // Two quarters of the min RTT now, not one (RFC 8985 6.2 step 4).
+        assertThat(f.conn.neededDeadlineNs()).isEqualTo(t0 + RTT + 2 * (RTT / 4));
+    }
+
+    @Test
     void aHoleWithTooFewSacksAboveIsResentOnceTheReorderWindowPasses() {
         Fixture f = tenInFlight(10);
         at(f, RTT);
