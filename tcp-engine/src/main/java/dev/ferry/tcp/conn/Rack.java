@@ -33,6 +33,12 @@ final class Rack {
     /** WCDelAckT: the longest a receiver may delay the ACK of a lone segment (RFC 8985 7.2). */
     static final long WORST_CASE_DELAYED_ACK_NS = 200_000_000L;
 
+    /**
+     * Added to 2 x SRTT: on veth SRTT is tens of microseconds, and a receiver that is merely
+     * descheduled that long must not draw probes (Linux adds two jiffies likewise).
+     */
+    static final long PROBE_TIMEOUT_MARGIN_NS = 2_000_000L;
+
     /** PTO before any RTT sample (RFC 8985 7.2). */
     private static final long PROBE_TIMEOUT_WITHOUT_RTT_NS = 1_000_000_000L;
 
@@ -363,7 +369,7 @@ final class Rack {
         long srtt = c.t.rtt.srttNs();
         long timeout;
         if (srtt >= 0) {
-            timeout = 2 * srtt;
+            timeout = 2 * srtt + PROBE_TIMEOUT_MARGIN_NS;
             if (Seq.distance(c.sndUna, c.t.sndMax) <= Sender.dataMss(c)) {
                 timeout += WORST_CASE_DELAYED_ACK_NS; // a lone segment's ACK may be delayed
             }

@@ -438,14 +438,25 @@ final class Sender {
 
     // ---------------------------------------------------------------- shared parts of a segment
 
-    /** Timestamps on every segment once negotiated; SACK blocks while out-of-order data is held. */
+    /**
+     * Timestamps on every segment once negotiated; SACK blocks while out-of-order data is held,
+     * after a D-SACK block for a duplicate just received (RFC 2883).
+     */
     private static void addOptions(TcpConnection c, SegmentOut out, long nowNs) {
         boolean timestamps = c.has(F_TIMESTAMPS);
         if (timestamps) {
             out.timestamps(Timestamps.clock(nowNs, c.tsOffset), c.tsRecent);
         }
-        if (c.has(F_SACK) && c.t.receiveBuffer != null && c.t.receiveBuffer.outOfOrderRanges() > 0) {
-            out.sackFrom(c.t.receiveBuffer, c.rcvNxt, timestamps ? 3 : 4);
+        if (!c.has(F_SACK)) {
+            return;
+        }
+        int blocks = timestamps ? 3 : 4;
+        if (c.t.dsackRight != c.t.dsackLeft) {
+            out.sackBlock(c.t.dsackLeft, c.t.dsackRight); // RFC 2883: the duplicate goes first
+            blocks--;
+        }
+        if (c.t.receiveBuffer != null && c.t.receiveBuffer.outOfOrderRanges() > 0) {
+            out.sackFrom(c.t.receiveBuffer, c.rcvNxt, blocks);
         }
     }
 
@@ -477,6 +488,7 @@ final class Sender {
     }
 
     private static void ackSent(TcpConnection c) {
+        c.t.dsackLeft = c.t.dsackRight; // reported once
         c.flags &= ~F_ACK_NOW;
         c.t.ackDeadlineNs = NONE;
         c.t.unackedBytes = 0;

@@ -45,6 +45,10 @@ final class Transfer {
     int peerFinSeq;
     int unackedBytes;
     int lastAckSent;
+    // A duplicate segment to report in the next ACK's first SACK block (RFC 2883 4); valid while
+    // dsackRight != dsackLeft.
+    int dsackLeft;
+    int dsackRight;
     byte retries;
     byte limitKind;
 
@@ -113,6 +117,8 @@ final class Transfer {
         peerFinSeq = 0;
         unackedBytes = 0;
         lastAckSent = 0;
+        dsackLeft = 0;
+        dsackRight = 0;
         retries = 0;
         limitKind = TcpConnection.LIMIT_NONE;
         rtxDeadlineNs = NONE;

@@ -22,6 +22,9 @@ class RackTlpTest {
     private static final int SEG = 1448;
     private static final int UNA = ISS + 1;
     private static final long RTT = 10 * MS;
+    /** The probe timeout with more than one segment in flight: 2 x SRTT and a 2 ms margin. */
+    private static final long PTO = 2 * RTT + Rack.PROBE_TIMEOUT_MARGIN_NS;
+
     private final TcpConfig config = TcpConfig.defaults();
     private byte[] data;
     private long t0;
@@ -131,20 +134,20 @@ class RackTlpTest {
         at(f, RTT);
         f.send(ackWithSacks(f, 8));
         f.expectNothing();
-        // PTO = 2 * SRTT from that ACK (two segments in flight: no delayed-ACK allowance).
-        at(f, RTT + 2 * RTT - 1);
+        // PTO = 2 * SRTT (+ 2 ms) from that ACK (two segments in flight: no delayed-ACK allowance).
+        at(f, RTT + PTO - 1);
         f.expectNothing();
-        at(f, RTT + 2 * RTT);
+        at(f, RTT + PTO);
         expectSegment(f, 9); // no new data: the last segment again
         f.expectNothing();
         assertThat(f.counters.get(TcpCounter.TLP_PROBE)).isEqualTo(1);
         // The probe is SACKed: segment 8, sent before it, is lost, and fast recovery resends it.
-        at(f, 4 * RTT);
+        at(f, RTT + PTO + RTT);
         f.send(ackWithSacks(f, 8, 9, 10));
         expectSegment(f, 8);
         f.expectNothing();
         assertThat(f.conn.inRecovery()).isTrue();
-        at(f, 5 * RTT);
+        at(f, RTT + PTO + 2 * RTT);
         f.send(ackWithSacks(f, 10));
         assertThat(f.conn.inRecovery()).isFalse();
         assertThat(f.counters.get(TcpCounter.RETRANSMIT_TIMEOUT)).isZero();
@@ -159,10 +162,10 @@ class RackTlpTest {
         at(f, RTT);
         f.send(ackWithSacks(f, 8));
         int cwndBefore = f.conn.cwnd();
-        at(f, 3 * RTT);
+        at(f, RTT + PTO);
         expectSegment(f, 9);
         // Segment 8 had arrived (its ACK was lost); 9 had not. The probe's ACK has no D-SACK.
-        at(f, 4 * RTT);
+        at(f, RTT + PTO + RTT);
         f.send(ackWithSacks(f, 10));
         assertThat(f.counters.get(TcpCounter.TLP_RECOVERY)).isEqualTo(1);
         // Slow start took this ACK's two segments in first; then one halving, no recovery episode.
@@ -179,9 +182,10 @@ class RackTlpTest {
         at(f, RTT);
         f.send(ackWithSacks(f, 8));
         int cwndBefore = f.conn.cwnd();
-        at(f, 3 * RTT);
+        at(f, RTT + PTO);
         expectSegment(f, 9);
         // Only the ACKs were late: the peer reports the probe as a duplicate (RFC 2883).
+        at(f, RTT + PTO + RTT);
         f.send(ackWithSacks(f, 10, 9, 10));
         assertThat(f.counters.get(TcpCounter.DSACK_RECEIVED)).isEqualTo(1);
         assertThat(f.counters.get(TcpCounter.TLP_PROBE)).isEqualTo(1);
@@ -193,10 +197,10 @@ class RackTlpTest {
     void theProbeCarriesNewDataWhenThereIsSomeAndItsSackRevealsTheLostTail() {
         Fixture f = tenInFlight(20);
         // Nothing comes back: every segment (or every ACK) was lost. Ten segments in flight,
-        // cwnd full: the probe goes anyway, as new data, 2 * SRTT after the last send.
-        at(f, 2 * RTT - 1);
+        // cwnd full: the probe goes anyway, as new data, 2 * SRTT (+ 2 ms) after the last send.
+        at(f, PTO - 1);
         f.expectNothing();
-        at(f, 2 * RTT);
+        at(f, PTO);
         expectSegment(f, 10);
         f.expectNothing();
         assertThat(f.counters.get(TcpCounter.TLP_PROBE)).isEqualTo(1);
