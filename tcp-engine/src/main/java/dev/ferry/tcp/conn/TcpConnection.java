@@ -24,8 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * with compressed pointers), plus a small {@link ConnectionExtras} for the few streams that were
  * guarded, lossy, window-limited, very long-lived or very busy. What only a busy stream needs
  * (handshake and retransmission state, timers, {@link RttEstimator}, {@link NewReno}, RACK-TLP's
- * {@link Rack}, and the buffers) is a {@link Transfer} borrowed
- * from the shard's {@link TransferPool} while the stream is busy, and buffers from its {@link
+ * {@link Rack}, and the buffers) is a {@link Transfer} borrowed from the shard's {@link
+ * TransferPool} while the stream is busy, and buffers from its {@link
  * dev.ferry.tcp.buffer.BufferPool} only while they hold bytes.
  *
  * <p>Threading: confined to its shard thread, except under a {@link StreamGuard} (see {@link

@@ -13,8 +13,9 @@ import dev.ferry.tcp.seq.Seq;
  * The one timer of a connection, multiplexed as in Linux's tcp_timer.c: the deadline handed to the
  * host is the earliest of the retransmission slot (RTO, SYN retransmission, persist, FIN_WAIT_2,
  * TIME_WAIT: never two at once), the delayed ACK, RACK's reorder timer and the tail loss probe
- * (RFC 8985), keepalive, the idle timeout, the handshake timeout and the maximum lifetime. When it fires, each is checked against the clock, because the
- * host's timer may be early (lazy re-arming) or late.
+ * (RFC 8985), keepalive, the idle timeout, the handshake timeout and the maximum lifetime. When it
+ * fires, each is checked against the clock, because the host's timer may be early (lazy
+ * re-arming) or late.
  */
 final class TimerEvents {
     private TimerEvents() {}
