@@ -13,6 +13,7 @@ import dev.ferry.tcp.conn.TcpConnection;
 import dev.ferry.tcp.conn.TcpCounter;
 import dev.ferry.tcp.conn.TcpCounters;
 import dev.ferry.tcp.conn.TcpListener;
+import dev.ferry.tcp.conn.TcpState;
 import dev.ferry.tcp.conn.TransferPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,9 +33,38 @@ import java.util.SplittableRandom;
 final class LossyTransfer {
     private static final long NO_DEADLINE = Long.MAX_VALUE;
     private static final long GIVE_UP_NS = 3_600_000_000_000L;
+    private static final int CLIENT_ISS = 1_000;
 
-    /** The outcome of one run. */
-    record Outcome(long transferNs, long timeouts, long fastRetransmits, long retransmits, boolean complete) {}
+    /** The outcome of one run; {@code rtoKinds} counts the client's RTOs by {@link RtoKind}. */
+    record Outcome(
+            long transferNs,
+            long timeouts,
+            long fastRetransmits,
+            long retransmits,
+            long[] rtoKinds,
+            long rackLost,
+            long tlpProbes,
+            long tlpRecoveries,
+            boolean complete) {}
+
+    /**
+     * What the path had done when a client RTO fired, judged from what the harness dropped and
+     * delivered (ground truth the sender cannot see).
+     */
+    enum RtoKind {
+        /** Our SYN (or its SYN-ACK) was lost. */
+        HANDSHAKE,
+        /** The latest transmission of an outstanding byte was a retransmission, and it was dropped. */
+        LOST_RETRANSMISSION,
+        /** Nothing above the first missing byte ever arrived: no SACK could have shown the loss. */
+        TAIL,
+        /** Some bytes above the first missing one arrived, but too few for DupThresh (3 segments). */
+        FEW_SACKS,
+        /** Every outstanding byte arrived: the ACKs were lost. */
+        ACKS_LOST,
+        /** Anything else (e.g. too few SACKs above a hole, or a late reaction). */
+        OTHER
+    }
 
     private record Event(long atNs, long order, Runnable action) implements Comparable<Event> {
         @Override
@@ -118,6 +148,12 @@ final class LossyTransfer {
     private long order;
     private long openedNs = -1;
     private long doneNs = -1;
+    // Per client data byte (sequence number ISS + 1 + index): transmissions, whether the latest
+    // was dropped, and whether any copy reached the server.
+    private final byte[] transmissions;
+    private final boolean[] lastDropped;
+    private final boolean[] arrived;
+    private final long[] rtoKinds = new long[RtoKind.values().length];
 
     LossyTransfer(
             TcpConfig config,
@@ -133,6 +169,9 @@ final class LossyTransfer {
         this.bytesPerSecond = bytesPerSecond;
         this.queueLimitBytes = queueLimit;
         this.bytes = bytes;
+        this.transmissions = new byte[(int) bytes];
+        this.lastDropped = new boolean[(int) bytes];
+        this.arrived = new boolean[(int) bytes];
         this.client = new End(0, config);
         this.server = new End(1, config);
         client.peer = server;
@@ -143,7 +182,7 @@ final class LossyTransfer {
         TcpListener listener =
                 new TcpListener(server.config, 4, 4, l -> l.accept().handler(new Reader()));
         server.listener = listener;
-        client.connection = TcpConnection.connect(client.config, client, new Writer(), 1_000, 7, nowNs);
+        client.connection = TcpConnection.connect(client.config, client, new Writer(), CLIENT_ISS, 7, nowNs);
         client.connection.flush(nowNs);
         while (doneNs < 0 && !events.isEmpty() && nowNs < GIVE_UP_NS) {
             Event next = events.poll();
@@ -157,6 +196,10 @@ final class LossyTransfer {
                 counters.get(TcpCounter.RETRANSMIT_TIMEOUT),
                 counters.get(TcpCounter.FAST_RETRANSMIT),
                 retransmits,
+                rtoKinds.clone(),
+                counters.get(TcpCounter.RACK_LOST),
+                counters.get(TcpCounter.TLP_PROBE),
+                counters.get(TcpCounter.TLP_RECOVERY),
                 doneNs >= 0);
     }
 
@@ -170,14 +213,72 @@ final class LossyTransfer {
         long start = Math.max(nowNs, bottleneckFreeNs[direction]);
         long queued = (start - nowNs) * bytesPerSecond / 1_000_000_000L;
         if (queued + wire > queueLimitBytes) {
+            noteData(packet, direction, true);
             return; // tail drop
         }
         long leaves = start + wire * 1_000_000_000L / bytesPerSecond;
         bottleneckFreeNs[direction] = leaves;
         if (random.nextDouble() < lossRate) {
+            noteData(packet, direction, true);
             return;
         }
-        at(leaves + oneWayNs, () -> to.receive(packet));
+        noteData(packet, direction, false);
+        at(leaves + oneWayNs, () -> {
+            if (direction == 0) {
+                for (int i = firstByte(packet); i < firstByte(packet) + packet.payload().length; i++) {
+                    arrived[i] = true;
+                }
+            }
+            to.receive(packet);
+        });
+    }
+
+    private static int firstByte(Packet packet) {
+        return packet.seq() - (CLIENT_ISS + 1);
+    }
+
+    private void noteData(Packet packet, int direction, boolean dropped) {
+        if (direction != 0 || packet.payload().length == 0) {
+            return;
+        }
+        for (int i = firstByte(packet); i < firstByte(packet) + packet.payload().length; i++) {
+            if (transmissions[i] < Byte.MAX_VALUE) {
+                transmissions[i]++;
+            }
+            lastDropped[i] = dropped;
+        }
+    }
+
+    /** Classifies a client RTO by the outstanding bytes [una, max) as the path treated them. */
+    private RtoKind classify(TcpState state, int una, int max) {
+        if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+            return RtoKind.HANDSHAKE;
+        }
+        int from = Math.max(0, una - (CLIENT_ISS + 1));
+        int to = (int) Math.min(bytes, Math.max(0, max - (CLIENT_ISS + 1)));
+        int firstMissing = -1;
+        for (int i = from; i < to; i++) {
+            if (!arrived[i] && lastDropped[i] && transmissions[i] > 1) {
+                return RtoKind.LOST_RETRANSMISSION;
+            }
+            if (!arrived[i] && firstMissing < 0) {
+                firstMissing = i;
+            }
+        }
+        if (firstMissing < 0) {
+            return RtoKind.ACKS_LOST;
+        }
+        int arrivedAbove = 0;
+        for (int i = firstMissing; i < to; i++) {
+            if (arrived[i]) {
+                arrivedAbove++;
+            }
+        }
+        if (arrivedAbove == 0) {
+            return RtoKind.TAIL;
+        }
+        // RFC 6675's IsLost needs more than (DupThresh - 1) * SMSS bytes SACKed above.
+        return arrivedAbove <= 2 * 1448 ? RtoKind.FEW_SACKS : RtoKind.OTHER;
     }
 
     /** The client application: writes the whole volume as fast as the send buffer takes it. */
@@ -271,7 +372,14 @@ final class LossyTransfer {
             if (deadlineNs != NO_DEADLINE) {
                 at(Math.max(deadlineNs, nowNs), () -> {
                     if (generation == timerGeneration) {
+                        TcpState state = c.state();
+                        int una = c.sndUna();
+                        int max = c.sndMax();
+                        long before = counters.get(TcpCounter.RETRANSMIT_TIMEOUT);
                         c.onTimer(nowNs);
+                        if (direction == 0 && counters.get(TcpCounter.RETRANSMIT_TIMEOUT) > before) {
+                            rtoKinds[classify(state, una, max).ordinal()]++;
+                        }
                     }
                 });
             }

@@ -149,6 +149,16 @@ public final class NewReno {
         ackedInAvoidance = 0;
     }
 
+    /**
+     * A tail loss probe repaired a loss (RFC 8985 7.4.2): one multiplicative decrease, as for any
+     * loss (RFC 5681 3.1), with no recovery episode around it.
+     */
+    void reduceAfterProbe(int mss) {
+        ssthresh = Math.max(cwnd / 2, 2 * mss);
+        cwnd = Math.min(cwnd, ssthresh);
+        ackedInAvoidance = 0;
+    }
+
     /** The sender was idle longer than an RTO: restart from the initial window (RFC 5681 4.1). */
     void onIdleRestart(int mss, int initialWindowSegments) {
         cwnd = Math.min(cwnd, initialWindow(mss, initialWindowSegments));

@@ -22,6 +22,10 @@ import dev.ferry.tcp.seq.Seq;
  *       un-SACKed byte sent so far as lost: those holes are resent first, in order, as the
  *       restarted slow start allows, and SACKed data is not sent again. No fast recovery starts
  *       before that data is acknowledged.
+ *   <li>With RACK-TLP on ({@link Rack}), RACK's verdicts replace DupThresh and IsLost: its lost
+ *       edge is the loss boundary, a retransmission it judged lost is resent before any other
+ *       hole and leaves pipe, and the head of a partial ACK is left to it (it waits out the
+ *       reordering window where NewReno's inference would not).
  * </ul>
  *
  * <p>Held in the connection's {@link Transfer}: allocated once, nothing per ACK.
@@ -40,6 +44,8 @@ final class SackRecovery {
     private int rescueRxt;
     /** In fast recovery: bytes below it are lost whatever the scoreboard says (see {@link #onAck}). */
     private int headLost;
+    /** The last ACK carried a D-SACK (RFC 2883). */
+    private boolean dsackSeen;
     /** The range NextSeg chose, valid after one of the next* methods returned true. */
     private int holeStart;
 
@@ -88,25 +94,38 @@ final class SackRecovery {
             counters.increment(TcpCounter.SACK_RENEGED);
             board.clear();
         }
+        dsackSeen = false;
         int newlySacked = record(c, in, counters);
         NewReno congestion = c.t.congestion;
         int mss = Sender.dataMss(c);
+        boolean wasRecovering = fastRecovery || afterTimeout;
         if (Seq.ge(una, congestion.recover())) {
             // Everything sent before the loss was noticed is acknowledged: recovery is over
             // (RFC 6675 step A); the scoreboard above stays.
             fastRecovery = false;
             afterTimeout = false;
         }
+        boolean rack = Rack.enabled(c);
+        if (rack) {
+            boolean ended = wasRecovering && !fastRecovery && !afterTimeout;
+            c.t.rack.onAck(c, in, cumulative, dsackSeen, ended, nowNs);
+        }
         if (fastRecovery) {
-            if (cumulative) {
+            if (cumulative && !rack) {
                 // A partial ACK: the byte it asks for was sent before the loss was detected and is
                 // still missing, as NewReno infers (RFC 6582 3.2); without SACK blocks above it,
-                // IsLost alone would never say so.
+                // IsLost alone would never say so. (RACK reaches the same verdict by time, and
+                // waits out reordering first.)
                 headLost = Seq.max(headLost, Seq.min(una + mss, c.t.sndMax));
             }
             return;
         }
         if (afterTimeout) {
+            return;
+        }
+        if (rack) {
+            // RACK replaces DupThresh as the signal (RFC 8985 6.2, as Linux does).
+            onRackLoss(c, nowNs);
             return;
         }
         if (cumulative) {
@@ -124,6 +143,17 @@ final class SackRecovery {
         }
     }
 
+    /**
+     * RACK judged something lost (on an ACK or when its reorder timer fired): fast recovery
+     * starts, unless it or the RTO's recovery is under way already (they resend what RACK found).
+     */
+    void onRackLoss(TcpConnection c, long nowNs) {
+        int una = c.sndUna;
+        if (!fastRecovery && !afterTimeout && c.t.sndMax != una && c.t.rack.lossPending(una)) {
+            enterFastRecovery(c, una, Sender.dataMss(c), nowNs);
+        }
+    }
+
     /** Update (): the ACK's SACK blocks into the scoreboard. Returns the bytes newly SACKed. */
     private int record(TcpConnection c, SegmentIn in, TcpCounters counters) {
         int una = c.sndUna;
@@ -134,6 +164,7 @@ final class SackRecovery {
             int right = in.sackRight(i);
             if (i == 0 && isDuplicateReport(in)) {
                 counters.increment(TcpCounter.DSACK_RECEIVED);
+                dsackSeen = true;
             } else if (!Seq.lt(left, right) || Seq.gt(right, sndMax)) {
                 counters.increment(TcpCounter.SACK_BLOCK_INVALID); // reversed, or data never sent
             } else if (Seq.le(right, una)) {
@@ -164,23 +195,40 @@ final class SackRecovery {
                 && Seq.lt(in.sackLeft(1), in.sackRight(1));
     }
 
-    /** RFC 6675 step 4: halve, resend the first segment, then send what cwnd - pipe allows (step C). */
+    /**
+     * RFC 6675 step 4: halve, resend the first segment, then send what cwnd - pipe allows (step
+     * C). With RACK, what to resend first is what RACK judged lost, which output finds.
+     */
     private void enterFastRecovery(TcpConnection c, int una, int mss, long nowNs) {
         int sndMax = c.t.sndMax;
         c.t.congestion.enterSelectiveRecovery(Seq.distance(una, sndMax), sndMax, mss);
         fastRecovery = true;
         dupAcks = 0;
+        highRxt = una;
+        headLost = una;
+        c.host.counters().increment(TcpCounter.FAST_RETRANSMIT);
+        if (Rack.enabled(c)) {
+            c.t.rack.onRecoveryStart();
+            // The first hole RACK judged lost goes at once, whatever pipe says (step 4.3).
+            if (nextLostHole(c)) {
+                int start = holeStart;
+                retransmitted(start + Sender.retransmitHole(c, start, holeEnd, nowNs));
+            }
+            rescueRxt = una; // no rescue before the first retransmission is acknowledged
+            return;
+        }
         // The first segment is lost by the evidence that started recovery, whether or not the
         // SACKed bytes above it make IsLost say so.
         headLost = Seq.min(una + mss, sndMax);
-        highRxt = una;
-        c.host.counters().increment(TcpCounter.FAST_RETRANSMIT);
         highRxt = una + Sender.retransmitFirst(c, nowNs);
         rescueRxt = highRxt; // (4.3): no rescue before this retransmission is acknowledged
     }
 
     /** A retransmission timeout (RFC 6675 5.1); {@link NewReno} already set the recovery point. */
     void onTimeout(TcpConnection c) {
+        if (Rack.enabled(c)) {
+            c.t.rack.onRetransmitTimeout(c.sndUna);
+        }
         fastRecovery = false;
         afterTimeout = true;
         dupAcks = 0;
@@ -199,9 +247,14 @@ final class SackRecovery {
      */
     int lostEdge(TcpConnection c) {
         int una = c.sndUna;
-        int edge = board.lostBoundary(DUP_THRESH, Sender.dataMss(c), una);
-        if (fastRecovery) {
-            edge = Seq.max(edge, headLost);
+        int edge;
+        if (Rack.enabled(c)) {
+            edge = c.t.rack.lostEdge(una);
+        } else {
+            edge = board.lostBoundary(DUP_THRESH, Sender.dataMss(c), una);
+            if (fastRecovery) {
+                edge = Seq.max(edge, headLost);
+            }
         }
         if (afterTimeout) {
             edge = Seq.max(edge, c.t.congestion.recover());
@@ -218,17 +271,48 @@ final class SackRecovery {
         int sndMax = c.t.sndMax;
         int lost = lostEdge(c);
         int pipe = Seq.distance(lost, sndMax) - board.sackedWithin(lost, sndMax);
-        if (fastRecovery || afterTimeout) {
-            int resentEnd = Seq.min(highRxt, sndMax);
-            if (Seq.gt(resentEnd, una)) {
-                pipe += Seq.distance(una, resentEnd) - board.sackedWithin(una, resentEnd);
+        int resentEnd = Seq.min(highRxt, sndMax);
+        boolean recovering = fastRecovery || afterTimeout;
+        if (recovering && Seq.gt(resentEnd, una)) {
+            pipe += Seq.distance(una, resentEnd) - board.sackedWithin(una, resentEnd);
+        }
+        if (c.t.rack.times.lostRecords() > 0) {
+            pipe -= lostRetransmissionsInPipe(c, lost, recovering ? resentEnd : una);
+        }
+        return Math.max(0, pipe);
+    }
+
+    /**
+     * What the terms of {@link #pipe} count of retransmissions RACK judged lost: their un-SACKed
+     * bytes once at or above the lost edge, and once more below {@code resentEnd}. They are no
+     * longer in the network.
+     */
+    private int lostRetransmissionsInPipe(TcpConnection c, int lost, int resentEnd) {
+        SendTimes times = c.t.rack.times;
+        int bytes = 0;
+        for (int i = 0; i < times.count(); i++) {
+            if (!times.has(i, SendTimes.LOST)) {
+                continue;
+            }
+            int start = times.start(i);
+            int end = times.end(i);
+            int above = Seq.max(start, lost);
+            if (Seq.lt(above, end)) {
+                bytes += Seq.distance(above, end) - board.sackedWithin(above, end);
+            }
+            int below = Seq.min(end, resentEnd);
+            if (Seq.lt(start, below)) {
+                bytes += Seq.distance(start, below) - board.sackedWithin(start, below);
             }
         }
-        return pipe;
+        return bytes;
     }
 
     /** NextSeg rule 1: the first lost hole not yet resent, up to the next SACKed range. */
     boolean nextLostHole(TcpConnection c) {
+        if (c.t.rack.times.lostRecords() > 0 && nextLostRetransmission(c)) {
+            return true;
+        }
         if (!fastRecovery && !afterTimeout) {
             return false;
         }
@@ -240,6 +324,25 @@ final class SackRecovery {
         holeStart = start;
         holeEnd = board.nextSackedAfter(start, lost);
         return true;
+    }
+
+    /**
+     * A retransmission RACK judged lost goes before any other hole: it is the oldest loss, and
+     * RFC 6675 alone would leave it to the RTO.
+     */
+    private boolean nextLostRetransmission(TcpConnection c) {
+        SendTimes times = c.t.rack.times;
+        for (int i = 0; i < times.count(); i++) {
+            if (times.has(i, SendTimes.LOST)) {
+                int start = board.skipSacked(times.start(i));
+                if (Seq.lt(start, times.end(i))) {
+                    holeStart = start;
+                    holeEnd = board.nextSackedAfter(start, times.end(i));
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** NextSeg rule 3: in fast recovery, the first hole below the highest SACK not yet resent. */

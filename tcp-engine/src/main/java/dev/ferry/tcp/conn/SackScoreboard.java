@@ -149,6 +149,17 @@ final class SackScoreboard {
         return bytes;
     }
 
+    /** The end of the highest SACKed byte within [from, to); {@code from} when none is. */
+    int highestSackedWithin(int from, int to) {
+        int highest = from;
+        for (int i = 0; i < count && Seq.lt(left[i], to); i++) {
+            if (Seq.gt(right[i], from)) {
+                highest = Seq.min(right[i], to);
+            }
+        }
+        return highest;
+    }
+
     /** Whether {@code seq} was SACKed. */
     boolean isSacked(int seq) {
         for (int i = 0; i < count && Seq.le(left[i], seq); i++) {

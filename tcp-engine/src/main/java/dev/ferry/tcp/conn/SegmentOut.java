@@ -32,6 +32,7 @@ public final class SegmentOut {
     private int tsEcr;
     private int sackBlockCount;
     private final int[] sackBlocks = new int[2 * MAX_SACK_BLOCKS];
+    private final int[] rangeScratch = new int[2 * MAX_SACK_BLOCKS];
     private SendBuffer source;
     private int payloadOffset;
     private int payloadLength;
@@ -68,11 +69,12 @@ public final class SegmentOut {
      * recent first (RFC 2018 4), as sequence numbers relative to {@code rcvNxt}.
      */
     public SegmentOut sackFrom(ReceiveBuffer buffer, int rcvNxt, int max) {
-        int n = buffer.sackRanges(Math.min(max, MAX_SACK_BLOCKS), sackBlocks);
+        int first = sackBlockCount; // after a D-SACK block, if one went first
+        int n = buffer.sackRanges(Math.min(max, MAX_SACK_BLOCKS - first), rangeScratch);
         for (int i = 0; i < 2 * n; i++) {
-            sackBlocks[i] += rcvNxt;
+            sackBlocks[2 * first + i] = rangeScratch[i] + rcvNxt;
         }
-        sackBlockCount = n;
+        sackBlockCount = first + n;
         return this;
     }
 

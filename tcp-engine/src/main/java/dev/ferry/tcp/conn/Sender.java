@@ -5,6 +5,7 @@ import static dev.ferry.tcp.conn.TcpConnection.F_FIN_QUEUED;
 import static dev.ferry.tcp.conn.TcpConnection.F_FORCE_SEND;
 import static dev.ferry.tcp.conn.TcpConnection.F_NO_DELAY;
 import static dev.ferry.tcp.conn.TcpConnection.F_OUTPUT_REQUESTED;
+import static dev.ferry.tcp.conn.TcpConnection.F_PROBING;
 import static dev.ferry.tcp.conn.TcpConnection.F_SACK;
 import static dev.ferry.tcp.conn.TcpConnection.F_TIMESTAMPS;
 import static dev.ferry.tcp.conn.TcpConnection.F_WINDOW_SCALING;
@@ -110,6 +111,9 @@ final class Sender {
         }
         c.flags &= ~F_FORCE_SEND;
         noteLimit(c, outcome, nowNs);
+        if (Rack.enabled(c)) {
+            c.t.rack.armProbe(c, nowNs);
+        }
         if (c.t.rtxDeadlineNs == NONE
                 && (c.t.sndMax != c.sndUna || outcome == WINDOW_LIMITED || outcome == HELD_BACK)) {
             // Data outstanding keeps the RTO running (RFC 6298 5.1) even when a resend found no
@@ -244,6 +248,10 @@ final class Sender {
 
     private static void afterDataSent(TcpConnection c, int length, boolean fin, int flightBefore, long nowNs) {
         int end = c.t.sndNxt + length;
+        if (Rack.enabled(c)) {
+            boolean again = Seq.lt(c.t.sndNxt, c.t.sndMax);
+            c.t.rack.onSent(c, c.t.sndNxt, end + (fin ? 1 : 0), again, c.has(F_PROBING), nowNs);
+        }
         if (Seq.lt(c.t.sndNxt, c.t.sndMax)) {
             c.countRetransmit();
             c.t.rtt.cancelTiming(); // Karn's rule
@@ -307,7 +315,48 @@ final class Sender {
         if (c.t.rtxDeadlineNs == NONE) {
             c.t.rtxDeadlineNs = nowNs + c.t.rtt.rtoNs(c.config);
         }
+        if (Rack.enabled(c)) {
+            c.t.rack.onSent(c, seq, seq + length + (fin ? 1 : 0), true, false, nowNs);
+        }
         return length + (fin ? 1 : 0);
+    }
+
+    /**
+     * Resends one segment from {@code start} (at most up to {@code end}) whatever the windows say,
+     * as {@link #retransmitFirst} does. Returns the sequence space it covered.
+     */
+    static int retransmitHole(TcpConnection c, int start, int end, long nowNs) {
+        return resend(c, start, Seq.distance(start, end), 1, nowNs, c.host.maxTxPayload(c));
+    }
+
+    /** What {@link #lossProbe} sent. */
+    static final int PROBE_NONE = 0;
+
+    static final int PROBE_NEW_DATA = 1;
+    static final int PROBE_RETRANSMISSION = 2;
+
+    /**
+     * A tail loss probe (RFC 8985 7.3): one segment of new data if the peer's window allows,
+     * whatever cwnd says and Nagle would wait for; else the last segment sent, again.
+     */
+    static int lossProbe(TcpConnection c, long nowNs) {
+        int maxTxPayload = c.host.maxTxPayload(c);
+        int mss = dataMss(c);
+        int saved = c.flags & (F_FORCE_SEND | F_PROBING);
+        c.flags |= F_FORCE_SEND | F_PROBING;
+        // A pipe of cwnd - one segment leaves room for exactly one, within the peer's window.
+        int outcome = nextDataSegment(c, nowNs, maxTxPayload, c.t.congestion.cwnd() - mss);
+        c.flags = (c.flags & ~(F_FORCE_SEND | F_PROBING)) | saved;
+        if (outcome == SENT) {
+            return PROBE_NEW_DATA;
+        }
+        if (outcome == TX_FULL) {
+            return PROBE_NONE;
+        }
+        int end = c.t.sndMax;
+        int start = Seq.max(c.sndUna, end - mss);
+        int sent = resend(c, start, Seq.distance(start, end), mss, nowNs, maxTxPayload);
+        return sent > 0 ? PROBE_RETRANSMISSION : PROBE_NONE;
     }
 
     /** Time spent wanting to send but held back by the peer's window or by cwnd. */
@@ -389,14 +438,25 @@ final class Sender {
 
     // ---------------------------------------------------------------- shared parts of a segment
 
-    /** Timestamps on every segment once negotiated; SACK blocks while out-of-order data is held. */
+    /**
+     * Timestamps on every segment once negotiated; SACK blocks while out-of-order data is held,
+     * after a D-SACK block for a duplicate just received (RFC 2883).
+     */
     private static void addOptions(TcpConnection c, SegmentOut out, long nowNs) {
         boolean timestamps = c.has(F_TIMESTAMPS);
         if (timestamps) {
             out.timestamps(Timestamps.clock(nowNs, c.tsOffset), c.tsRecent);
         }
-        if (c.has(F_SACK) && c.t.receiveBuffer != null && c.t.receiveBuffer.outOfOrderRanges() > 0) {
-            out.sackFrom(c.t.receiveBuffer, c.rcvNxt, timestamps ? 3 : 4);
+        if (!c.has(F_SACK)) {
+            return;
+        }
+        int blocks = timestamps ? 3 : 4;
+        if (c.t.dsackRight != c.t.dsackLeft) {
+            out.sackBlock(c.t.dsackLeft, c.t.dsackRight); // RFC 2883: the duplicate goes first
+            blocks--;
+        }
+        if (c.t.receiveBuffer != null && c.t.receiveBuffer.outOfOrderRanges() > 0) {
+            out.sackFrom(c.t.receiveBuffer, c.rcvNxt, blocks);
         }
     }
 
@@ -428,6 +488,7 @@ final class Sender {
     }
 
     private static void ackSent(TcpConnection c) {
+        c.t.dsackLeft = c.t.dsackRight; // reported once
         c.flags &= ~F_ACK_NOW;
         c.t.ackDeadlineNs = NONE;
         c.t.unackedBytes = 0;

@@ -6,6 +6,7 @@ import static dev.ferry.tcp.conn.TcpConnection.F_NOTIFY_DATA;
 import static dev.ferry.tcp.conn.TcpConnection.F_NOTIFY_EOF;
 import static dev.ferry.tcp.conn.TcpConnection.F_PEER_FIN;
 import static dev.ferry.tcp.conn.TcpConnection.F_PEER_FIN_PENDING;
+import static dev.ferry.tcp.conn.TcpConnection.F_SACK;
 import static dev.ferry.tcp.conn.TcpConnection.F_TIMESTAMPS;
 import static dev.ferry.tcp.conn.TcpConnection.NONE;
 
@@ -98,10 +99,24 @@ final class SynchronizedArrival {
                 c.host.counters().increment(TcpCounter.DROP_RST_OUT_OF_WINDOW);
             } else {
                 c.host.counters().increment(TcpCounter.DROP_OUT_OF_WINDOW);
+                noteDuplicate(c, in);
                 c.ackNow();
             }
         }
         return acceptable;
+    }
+
+    /**
+     * RFC 2883 4: bytes below RCV.NXT arrived again; the next ACK reports them in its first SACK
+     * block, so that the sender learns its retransmission (a tail loss probe, say) was not needed.
+     */
+    private static void noteDuplicate(TcpConnection c, SegmentIn in) {
+        int start = in.seq();
+        int end = start + in.payloadLength();
+        if (c.has(F_SACK) && Seq.lt(start, c.rcvNxt) && Seq.lt(start, end)) {
+            c.t.dsackLeft = start;
+            c.t.dsackRight = Seq.min(end, c.rcvNxt);
+        }
     }
 
     /** RFC 7323 4.3: keep the newest TSval of segments that reach the left edge of the window. */
@@ -169,6 +184,7 @@ final class SynchronizedArrival {
             Sender.abort(c, CloseReason.ABORTED_UNREAD_DATA);
             return;
         }
+        noteDuplicate(c, in); // the part of it we had already, if any
         int takeStart = Seq.max(segStart, c.rcvNxt);
         int takeEnd = Seq.min(segEnd, c.rcvAdvEdge);
         int take = Seq.distance(takeStart, takeEnd);

@@ -13,6 +13,7 @@ public final class TcpConfig {
     private final int sendBufferBytes;
     private final boolean windowScaling;
     private final boolean sack;
+    private final boolean rackTlp;
     private final boolean timestamps;
     private final boolean noDelay;
     private final long initialRtoNs;
@@ -48,6 +49,7 @@ public final class TcpConfig {
         this.sendBufferBytes = b.sendBufferBytes;
         this.windowScaling = b.windowScaling;
         this.sack = b.sack;
+        this.rackTlp = b.rackTlp;
         this.timestamps = b.timestamps;
         this.noDelay = b.noDelay;
         this.initialRtoNs = b.initialRtoNs;
@@ -106,6 +108,14 @@ public final class TcpConfig {
     /** Whether we offer SACK-permitted (RFC 2018). */
     public boolean sack() {
         return sack;
+    }
+
+    /**
+     * Whether loss detection uses RACK-TLP (RFC 8985) on connections whose peer SACKs: loss by
+     * time instead of DupThresh, and tail loss probes. Off: RFC 6675 alone.
+     */
+    public boolean rackTlp() {
+        return rackTlp;
     }
 
     /** Whether we offer timestamps (RFC 7323 3). */
@@ -229,6 +239,7 @@ public final class TcpConfig {
         private int sendBufferBytes = 256 * 1024;
         private boolean windowScaling = true;
         private boolean sack = true;
+        private boolean rackTlp = true;
         private boolean timestamps = true;
         private boolean noDelay = false;
         private long initialRtoNs = S;
@@ -271,6 +282,12 @@ public final class TcpConfig {
 
         public Builder sack(boolean on) {
             this.sack = on;
+            return this;
+        }
+
+        /** RACK-TLP loss detection (on by default, as in Linux); off leaves RFC 6675 alone. */
+        public Builder rackTlp(boolean on) {
+            this.rackTlp = on;
             return this;
         }
 

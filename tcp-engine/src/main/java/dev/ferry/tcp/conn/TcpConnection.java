@@ -23,8 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Memory: an idle connection is this object alone (primitive fields, 128 bytes on a 64-bit JVM
  * with compressed pointers), plus a small {@link ConnectionExtras} for the few streams that were
  * guarded, lossy, window-limited, very long-lived or very busy. What only a busy stream needs
- * (handshake and retransmission state, timers, {@link RttEstimator}, {@link NewReno}, and the buffers) is a {@link Transfer} borrowed
- * from the shard's {@link TransferPool} while the stream is busy, and buffers from its {@link
+ * (handshake and retransmission state, timers, {@link RttEstimator}, {@link NewReno}, RACK-TLP's
+ * {@link Rack}, and the buffers) is a {@link Transfer} borrowed from the shard's {@link
+ * TransferPool} while the stream is busy, and buffers from its {@link
  * dev.ferry.tcp.buffer.BufferPool} only while they hold bytes.
  *
  * <p>Threading: confined to its shard thread, except under a {@link StreamGuard} (see {@link
@@ -73,6 +74,8 @@ public final class TcpConnection implements Stream {
     static final int F_RETIRED = 1 << 25;
     /** The SYN had to be resent and no RTT was measured yet (RFC 6298 5.7). */
     static final int F_SYN_LOST = 1 << 26;
+    /** A tail loss probe is being sent (RFC 8985 7.3): it does not re-arm the probe timeout. */
+    static final int F_PROBING = 1 << 27;
 
     static final byte LIMIT_NONE = 0;
     static final byte LIMIT_PEER_WINDOW = 1;
@@ -282,6 +285,8 @@ public final class TcpConnection implements Stream {
                 || x.sndMax != sndUna
                 || x.rtxDeadlineNs != NONE
                 || x.ackDeadlineNs != NONE
+                || x.rack.reorderDeadlineNs != NONE
+                || x.rack.probeDeadlineNs != NONE
                 || x.limitKind != LIMIT_NONE
                 || (flags & (F_ACK_NOW | F_PEER_FIN_PENDING | F_ABORT_REQUESTED | F_FORCE_SEND | F_FIN_QUEUED)) != 0) {
             return;
@@ -429,6 +434,7 @@ public final class TcpConnection implements Stream {
         closeReason(reason);
         t.rtxDeadlineNs = NONE;
         t.ackDeadlineNs = NONE;
+        t.rack.stopTimers();
         flags &= ~(F_ACK_NOW | F_ABORT_REQUESTED);
         releaseSendBuffer();
         if (reason != CloseReason.NORMAL) {
@@ -442,6 +448,7 @@ public final class TcpConnection implements Stream {
         closeReason(CloseReason.NORMAL);
         t.rtxDeadlineNs = nowNs + config.timeWaitNs();
         t.ackDeadlineNs = NONE;
+        t.rack.stopTimers();
         releaseSendBuffer();
     }
 

@@ -74,6 +74,16 @@ public enum TcpCounter {
     SACK_RENEGED,
     /** D-SACK blocks (RFC 2883): the peer received something twice. */
     DSACK_RECEIVED,
+    /** Transmissions RACK judged lost by time (RFC 8985 6.2 step 5), retransmissions included. */
+    RACK_LOST,
+    /** RACK reorder timer expiries (RFC 8985 6.2 step 6). */
+    RACK_REORDER_TIMEOUT,
+    /** Transmissions left untracked because the send-time log was full (RACK leaves them to the RTO). */
+    SEND_TIMES_FULL,
+    /** Tail loss probes sent (RFC 8985 7.3). */
+    TLP_PROBE,
+    /** Tail loss probes that repaired a loss: a resent segment acknowledged without D-SACK (RFC 8985 7.4). */
+    TLP_RECOVERY,
     /** Zero-window probes sent (RFC 9293 3.8.6.1). */
     WINDOW_PROBE,
     /** Keepalive probes sent (RFC 9293 3.8.4). */

@@ -12,9 +12,10 @@ import dev.ferry.tcp.seq.Seq;
 /**
  * The one timer of a connection, multiplexed as in Linux's tcp_timer.c: the deadline handed to the
  * host is the earliest of the retransmission slot (RTO, SYN retransmission, persist, FIN_WAIT_2,
- * TIME_WAIT: never two at once), the delayed ACK, keepalive, the idle timeout, the handshake
- * timeout and the maximum lifetime. When it fires, each is checked against the clock, because the
- * host's timer may be early (lazy re-arming) or late.
+ * TIME_WAIT: never two at once), the delayed ACK, RACK's reorder timer and the tail loss probe
+ * (RFC 8985), keepalive, the idle timeout, the handshake timeout and the maximum lifetime. When it
+ * fires, each is checked against the clock, because the host's timer may be early (lazy
+ * re-arming) or late.
  */
 final class TimerEvents {
     private TimerEvents() {}
@@ -24,7 +25,13 @@ final class TimerEvents {
         if (c.state() == TcpState.CLOSED) {
             return NONE;
         }
-        long next = c.t == null ? NONE : Math.min(c.t.rtxDeadlineNs, c.t.ackDeadlineNs);
+        long next = NONE;
+        Transfer x = c.t;
+        if (x != null) {
+            next = Math.min(
+                    Math.min(x.rtxDeadlineNs, x.ackDeadlineNs),
+                    Math.min(x.rack.reorderDeadlineNs, x.rack.probeDeadlineNs));
+        }
         TcpConfig config = c.config;
         if (c.state() == TcpState.TIME_WAIT) {
             return next;
@@ -67,12 +74,33 @@ final class TimerEvents {
             c.t.ackDeadlineNs = NONE;
             c.ackNow(); // the delayed ACK is due
         }
+        if (c.t.rack.reorderDeadlineNs <= nowNs) {
+            reorderTimeout(c, nowNs);
+        }
+        if (c.t.rack.probeDeadlineNs <= nowNs) {
+            c.t.rack.onProbeTimeout(c, nowNs); // may push the RTO out: a probe goes instead
+        }
         if (c.t.rtxDeadlineNs <= nowNs) {
             c.t.rtxDeadlineNs = NONE;
             onRetransmitSlot(c, nowNs);
         }
         if (c.state() != TcpState.CLOSED && keepaliveArmed(c) && keepaliveDeadline(c) <= nowNs) {
             keepalive(c, nowNs);
+        }
+    }
+
+    /**
+     * RACK's reorder timer (RFC 8985 6.2 step 6): what was waiting out the reordering window is
+     * judged again; what is lost now starts recovery, and output resends it.
+     */
+    private static void reorderTimeout(TcpConnection c, long nowNs) {
+        c.t.rack.reorderDeadlineNs = NONE;
+        if (!Rack.enabled(c) || c.t.sndMax == c.sndUna) {
+            return;
+        }
+        c.host.counters().increment(TcpCounter.RACK_REORDER_TIMEOUT);
+        if (c.t.rack.detectLosses(c, nowNs)) {
+            c.t.sack.onRackLoss(c, nowNs);
         }
     }
 

@@ -9,7 +9,7 @@ import dev.ferry.tcp.buffer.SendBuffer;
 /**
  * The part of a connection's state that only matters while something is moving: the handshake,
  * bytes in flight or buffered, retransmission and delayed-ACK timers, loss recovery (with the SACK
- * scoreboard), RTT timing.
+ * scoreboard and RACK-TLP's send times), RTT timing.
  *
  * <p>A connection borrows one from its shard's {@link TransferPool} when an event or an
  * application call needs it and gives it back at the end of any event that leaves the connection
@@ -24,6 +24,7 @@ final class Transfer {
     final RttEstimator rtt;
     final NewReno congestion = new NewReno();
     final SackRecovery sack = new SackRecovery();
+    final Rack rack = new Rack();
 
     SendBuffer sendBuffer;
     ReceiveBuffer receiveBuffer;
@@ -44,6 +45,10 @@ final class Transfer {
     int peerFinSeq;
     int unackedBytes;
     int lastAckSent;
+    // A duplicate segment to report in the next ACK's first SACK block (RFC 2883 4); valid while
+    // dsackRight != dsackLeft.
+    int dsackLeft;
+    int dsackRight;
     byte retries;
     byte limitKind;
 
@@ -64,6 +69,7 @@ final class Transfer {
         this.sndMax = iss;
         this.sndSmall = iss;
         sack.reset(iss);
+        rack.reset(iss);
     }
 
     /** Rebuilds the state of a quiescent established connection and restores what it saved. */
@@ -83,6 +89,7 @@ final class Transfer {
         // Nothing was lost since the last quiet moment: any later duplicate ACKs are news.
         congestion.restore(c.cwnd, c.ssthresh(), c.sndUna - 1);
         sack.reset(c.sndUna); // a quiet connection has nothing outstanding: nothing SACKed
+        rack.reset(c.sndUna);
     }
 
     /** Saves into the connection what must outlive the quiet period. */
@@ -110,6 +117,8 @@ final class Transfer {
         peerFinSeq = 0;
         unackedBytes = 0;
         lastAckSent = 0;
+        dsackLeft = 0;
+        dsackRight = 0;
         retries = 0;
         limitKind = TcpConnection.LIMIT_NONE;
         rtxDeadlineNs = NONE;
@@ -119,5 +128,6 @@ final class Transfer {
         rtt.reset(config);
         congestion.reset();
         sack.reset(0);
+        // (RACK's state is reset by the callers, which know SND.UNA.)
     }
 }

@@ -49,6 +49,33 @@ class ReceivingTest {
     }
 
     @Test
+    void aSegmentReceivedTwiceIsReportedOnceAsADuplicateSack() {
+        Fixture f = Fixture.establishedPassive(config);
+        int seq = PEER_ISS + 1;
+        f.send(f.data(seq, ISS + 1, bytes(SEG, 1)));
+        f.send(f.data(seq + SEG, ISS + 1, bytes(SEG, 2)));
+        f.expect(TcpFlags.ACK).ack(seq + 2 * SEG).sacks();
+        // The second segment again (a needless retransmission): RFC 2883's D-SACK, first block.
+        f.send(f.data(seq + SEG, ISS + 1, bytes(SEG, 2)));
+        f.expect(TcpFlags.ACK).ack(seq + 2 * SEG).sacks(seq + SEG, seq + 2 * SEG);
+        // Out-of-order data next: a plain SACK block, the duplicate is not repeated.
+        f.send(f.data(seq + 3 * SEG, ISS + 1, bytes(SEG, 4)));
+        f.expect(TcpFlags.ACK).ack(seq + 2 * SEG).sacks(seq + 3 * SEG, seq + 4 * SEG);
+        // A duplicate while a hole is open: the D-SACK first, then the hole's SACK block.
+        f.send(f.data(seq, ISS + 1, bytes(SEG, 1)));
+        f.expect(TcpFlags.ACK).ack(seq + 2 * SEG).sacks(seq, seq + SEG, seq + 3 * SEG, seq + 4 * SEG);
+        assertThat(f.readAll()).hasSize(2 * SEG);
+    }
+
+    @Test
+    void withoutSackNoDuplicateIsReported() {
+        Fixture f = Fixture.establishedPassive(TcpConfig.builder().sack(false).build());
+        f.send(f.data(PEER_ISS + 1, ISS + 1, bytes(100, 1)));
+        f.send(f.data(PEER_ISS + 1, ISS + 1, bytes(100, 1)));
+        f.expect(TcpFlags.ACK).ack(PEER_ISS + 101).sacks();
+    }
+
+    @Test
     void aSuperSegmentLongerThanTheMssIsAccepted() {
         Fixture f = Fixture.establishedPassive(config);
         byte[] big = bytes(64_000, 3);

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
  */
 class RetransmissionTest {
     private static final int SEG = 1448;
-    private final TcpConfig config = TcpConfig.defaults();
+    /** The RTO as RFC 6298 has it: a tail loss probe would go first (see {@link RackTlpTest}). */
+    private final TcpConfig config = TcpConfig.builder().rackTlp(false).build();
+
     private final TcpConfig withoutSack = TcpConfig.builder().sack(false).build();
 
     @Test
@@ -85,8 +87,11 @@ class RetransmissionTest {
 
     @Test
     void theRtoNeverExceedsItsMaximum() {
-        TcpConfig capped =
-                TcpConfig.builder().maxRtoNs(1000 * MS).maxRetransmits(10).build();
+        TcpConfig capped = TcpConfig.builder()
+                .maxRtoNs(1000 * MS)
+                .maxRetransmits(10)
+                .rackTlp(false)
+                .build();
         Fixture f = Fixture.establishedActive(capped);
         f.write(bytes(100, 4));
         f.sent.clear();

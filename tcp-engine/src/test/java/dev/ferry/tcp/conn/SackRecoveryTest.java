@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 class SackRecoveryTest {
     private static final int SEG = 1448;
     private static final int UNA = ISS + 1;
-    private final TcpConfig config = TcpConfig.defaults();
+    /** RFC 6675 alone: RACK-TLP's verdicts replace DupThresh (see {@link RackTlpTest}). */
+    private final TcpConfig config = TcpConfig.builder().rackTlp(false).build();
+
     private byte[] data;
 
     private static int seg(int i) {
