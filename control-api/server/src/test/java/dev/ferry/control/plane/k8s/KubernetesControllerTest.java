@@ -190,7 +190,11 @@ class KubernetesControllerTest {
 
         editMaxConnections(42L);
         Await.until("update pushed", () -> maxConnections(web) == 42);
-        Await.until("and acknowledged", () -> plane.distributor().acks() == web.acksSent());
+        // Every ACK the sidecar sent has arrived: counted, or recognised as answering a push that a
+        // newer one (of the same policy) superseded while it was in flight.
+        Await.until(
+                "and acknowledged",
+                () -> plane.distributor().acks() + plane.distributor().staleReplies() == web.acksSent());
 
         long pushes = plane.distributor().pushes();
         editMaxConnections(-5L);
