@@ -80,11 +80,8 @@ run() { # port pid seconds -> "req/s machine-ms/1k server-µs/req"
 }
 warm_jit "$PID_A" run 8081 "$PID_A" 3
 warm_jit "$PID_B" run 8082 "$PID_B" 3
-for pid in "$PID_A" "$PID_B"; do
-    for t in /proc/"$pid"/task/*; do
-        [ "$(cat "$t/comm")" = ferry-shard-0 ] && chrt -f -p 50 "$(basename "$t")"
-    done
-done
+fifo_ferry "$PID_A"
+fifo_ferry "$PID_B"
 echo "A: $JAR_A ${ARGS_A:-(defaults)}"
 echo "B: $JAR_B ${ARGS_B:-(defaults)}"
 for round in $(seq 1 "$ROUNDS"); do

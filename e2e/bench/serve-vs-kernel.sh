@@ -100,16 +100,7 @@ stop() {
 # With --fifo, raises the shard thread of a running ferry serve to SCHED_FIFO 50.
 fifo_shard() { # name
     [ "$FIFO" = 1 ] || return 0
-    local pid t
-    pid=$(cat "$WORK/$1.pid")
-    for t in /proc/"$pid"/task/*; do
-        if [ "$(cat "$t/comm")" = "ferry-shard-0" ]; then
-            chrt -f -p 50 "$(basename "$t")"
-            return 0
-        fi
-    done
-    echo "no shard thread in $1 (pid $pid)" >&2
-    exit 1
+    fifo_ferry "$(cat "$WORK/$1.pid")"
 }
 await_port() { # port
     for _ in $(seq 1 200); do
