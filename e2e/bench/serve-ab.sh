@@ -6,11 +6,12 @@
 #                         [--rounds N] [--duration S] [--close]
 #
 # Both serve HTTP on the pod address (ports 8081 and 8082), their shard threads pinned to CPU 1 and,
-# after a JIT warm-up at normal priority (e2e/bench/jit-warm.sh), SCHED_FIFO 50; `wrk -t1 -c50` runs from CPU 0 (SCHED_FIFO 50), A then B in every round, so slow
-# drifts of a shared machine hit both alike. --close sends "Connection: close" (one request per
-# connection). Per run: requests/s, the machine's busy time per 1k requests (/proc/stat) and the
-# server process's own CPU per request (/proc/PID/stat, 10 ms ticks). The unused variant idles meanwhile; its filter
-# still sees (and rejects) every frame, which costs both variants the same.
+# after a JIT warm-up at normal priority (e2e/bench/jit-warm.sh), SCHED_FIFO 50. `wrk -t1 -c50`
+# runs from CPU 0 (SCHED_FIFO 50), A then B in every round, so slow drifts of a shared machine hit
+# both alike. --close sends "Connection: close" (one request per connection). Per run: requests/s,
+# the machine's busy time per 1k requests (/proc/stat) and the server process's own CPU per request
+# (/proc/PID/stat, 10 ms ticks). The unused variant idles meanwhile; its filter still sees (and
+# rejects) every frame, which costs both variants the same.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
