@@ -264,8 +264,8 @@ final class Rack {
 
     /**
      * Step 5: every transmission sent before the latest delivered one, not delivered itself, is
-     * lost once RACK.rtt + RACK.reo_wnd passed since it left; the reorder timer (step 6) is set for
-     * the moment the next of those not yet lost would be. Returns whether anything new was judged
+     * lost once RACK.rtt + RACK.reo_wnd passed since it left; the reorder timer (step 6) is set, as
+     * the RFC's pseudocode sets it, for the latest moment one not yet lost would be. Returns whether anything new was judged
      * lost.
      */
     boolean detectLosses(TcpConnection c, long nowNs) {
