@@ -66,7 +66,13 @@ final class Fixture implements ConnectionHost {
 
     /** An active open answered with a SYN-ACK offering all options; the final ACK checked. */
     static Fixture establishedActive(TcpConfig config) {
+        return establishedActive(config, 0);
+    }
+
+    /** The same, with the SYN-ACK arriving {@code handshakeRttNs} after the SYN: the first RTT sample. */
+    static Fixture establishedActive(TcpConfig config, long handshakeRttNs) {
         Fixture f = synSent(config);
+        f.now += handshakeRttNs;
         f.send(f.seg()
                 .seq(PEER_ISS)
                 .ack(ISS + 1)

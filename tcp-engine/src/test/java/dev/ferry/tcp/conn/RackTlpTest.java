@@ -1,13 +1,15 @@
 package dev.ferry.tcp.conn;
 
-import static dev.ferry.tcp.conn.Fixture.ISS;
 import static dev.ferry.tcp.conn.Fixture.MS;
 import static dev.ferry.tcp.conn.Fixture.PEER_ISS;
 import static dev.ferry.tcp.conn.Fixture.bytes;
+import static dev.ferry.tcp.conn.SegmentsInFlight.SEG;
+import static dev.ferry.tcp.conn.SegmentsInFlight.UNA;
+import static dev.ferry.tcp.conn.SegmentsInFlight.ackWithSacks;
+import static dev.ferry.tcp.conn.SegmentsInFlight.seg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.tcp.wire.TcpFlags;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,8 +21,6 @@ import org.junit.jupiter.api.Test;
  * is the first sequence number of segment i.
  */
 class RackTlpTest {
-    private static final int SEG = 1448;
-    private static final int UNA = ISS + 1;
     private static final long RTT = 10 * MS;
     /** The probe timeout with more than one segment in flight: 2 x SRTT and a 2 ms margin. */
     private static final long PTO = 2 * RTT + Rack.PROBE_TIMEOUT_MARGIN_NS;
@@ -29,24 +29,9 @@ class RackTlpTest {
     private byte[] data;
     private long t0;
 
-    private static int seg(int i) {
-        return UNA + i * SEG;
-    }
-
     /** Established with SACK over a 10 ms path, {@code segments} queued, the first ten sent. */
     private Fixture tenInFlight(TcpConfig config, int segments) {
-        Fixture f = Fixture.synSent(config);
-        f.now += RTT;
-        f.send(f.seg()
-                .seq(PEER_ISS)
-                .ack(ISS + 1)
-                .flags(TcpFlags.SYN | TcpFlags.ACK)
-                .window(65535)
-                .mss(1460)
-                .ws(7)
-                .sackOk()
-                .ts(100, f.lastTsVal()));
-        f.expect(TcpFlags.ACK);
+        Fixture f = Fixture.establishedActive(config, RTT);
         f.send(f.ack(PEER_ISS + 1, UNA)); // the scaled window: later ACKs repeat it exactly
         assertThat(f.conn.srttNs()).isEqualTo(RTT);
         data = bytes(segments * SEG, 9);
@@ -61,17 +46,8 @@ class RackTlpTest {
         return tenInFlight(config, segments);
     }
 
-    /** An ACK of everything below segment {@code ackSeg} with SACK blocks [from, to) in segments. */
-    private static Fixture.SegBuilder ackWithSacks(Fixture f, int ackSeg, int... blocks) {
-        Fixture.SegBuilder ack = f.ack(PEER_ISS + 1, seg(ackSeg));
-        for (int i = 0; i < blocks.length; i += 2) {
-            ack.sack(seg(blocks[i]), seg(blocks[i + 1]));
-        }
-        return ack;
-    }
-
     private void expectSegment(Fixture f, int i) {
-        f.expect(TcpFlags.ACK).seq(seg(i)).payload(Arrays.copyOfRange(data, i * SEG, (i + 1) * SEG));
+        SegmentsInFlight.expectSegment(f, data, i);
     }
 
     /** Moves the clock to {@code t0 + ns} (firing what is due on the way). */

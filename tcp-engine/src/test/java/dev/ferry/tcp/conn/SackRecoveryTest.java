@@ -1,13 +1,14 @@
 package dev.ferry.tcp.conn;
 
-import static dev.ferry.tcp.conn.Fixture.ISS;
 import static dev.ferry.tcp.conn.Fixture.MS;
 import static dev.ferry.tcp.conn.Fixture.PEER_ISS;
 import static dev.ferry.tcp.conn.Fixture.bytes;
+import static dev.ferry.tcp.conn.SegmentsInFlight.SEG;
+import static dev.ferry.tcp.conn.SegmentsInFlight.UNA;
+import static dev.ferry.tcp.conn.SegmentsInFlight.ackWithSacks;
+import static dev.ferry.tcp.conn.SegmentsInFlight.seg;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.tcp.wire.TcpFlags;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,16 +19,10 @@ import org.junit.jupiter.api.Test;
  * segments from 0; {@code seg(i)} is the first sequence number of segment i.
  */
 class SackRecoveryTest {
-    private static final int SEG = 1448;
-    private static final int UNA = ISS + 1;
     /** RFC 6675 alone: RACK-TLP's verdicts replace DupThresh (see {@link RackTlpTest}). */
     private final TcpConfig config = TcpConfig.builder().rackTlp(false).build();
 
     private byte[] data;
-
-    private static int seg(int i) {
-        return UNA + i * SEG;
-    }
 
     /** Established with SACK, {@code segments} queued, the first ten of them sent. */
     private Fixture tenInFlight(int segments) {
@@ -41,17 +36,8 @@ class SackRecoveryTest {
         return f;
     }
 
-    /** An ACK of everything below segment {@code ackSeg} with SACK blocks [from, to) in segments. */
-    private static Fixture.SegBuilder ackWithSacks(Fixture f, int ackSeg, int... blocks) {
-        Fixture.SegBuilder ack = f.ack(PEER_ISS + 1, seg(ackSeg));
-        for (int i = 0; i < blocks.length; i += 2) {
-            ack.sack(seg(blocks[i]), seg(blocks[i + 1]));
-        }
-        return ack;
-    }
-
     private void expectSegment(Fixture f, int i) {
-        f.expect(TcpFlags.ACK).seq(seg(i)).payload(Arrays.copyOfRange(data, i * SEG, (i + 1) * SEG));
+        SegmentsInFlight.expectSegment(f, data, i);
     }
 
     @Test
